@@ -1,0 +1,159 @@
+"""Every write to accounts, organisations and roles."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from accounts import permissions
+from accounts.models import (
+    SELF_CHOSEN_ROLES,
+    NotificationPreference,
+    Organisation,
+    Role,
+    RoleGrant,
+    User,
+)
+from marketplace.errors import DomainError, NotAllowed
+
+CURATOR_GROUP = "Curators"
+# Curators maintain the content of these apps through the admin.
+CURATED_APPS = ("accounts", "explore", "shape", "deal", "clusters", "marketplace")
+
+
+def _forget_cached_roles(user: User) -> None:
+    user.__dict__.pop("roles", None)
+
+
+@transaction.atomic
+def organisation_join_or_create(
+    *, user: User, name: str, kind: str, country: str, city: str = ""
+) -> Organisation:
+    """Attach a person to an organisation by name, creating it if nobody has yet.
+
+    The founder of an organisation is confirmed in it; whoever joins an existing one
+    waits until a confirmed colleague or a curator vouches for them, so nobody can
+    speak for a bank by typing its name.
+    """
+    name = name.strip()
+    slug = slugify(name)[:200]
+    if not slug:
+        raise DomainError(_("Give the organisation a name with letters or digits."), field="name")
+    organisation, created = Organisation.objects.get_or_create(
+        slug=slug, defaults={"name": name, "kind": kind, "country": country, "city": city}
+    )
+    user.organisation = organisation
+    user.organisation_confirmed = created
+    user.save(update_fields=["organisation", "organisation_confirmed"])
+    return organisation
+
+
+@transaction.atomic
+def colleague_confirm(*, person: User, actor: User) -> User:
+    if not permissions.can_confirm_colleague(actor, person):
+        raise NotAllowed(_("Only a confirmed colleague or a curator can confirm this person."))
+    person.organisation_confirmed = True
+    person.save(update_fields=["organisation_confirmed"])
+    return person
+
+
+@transaction.atomic
+def role_grant(*, user: User, role: str, actor: User | None) -> RoleGrant:
+    """Give a role. `actor=None` is the system itself (sign-up, demo data)."""
+    if actor is not None and not permissions.can_grant_role(actor, role, to=user):
+        raise NotAllowed(_("You may not grant this role."))
+    grant, _created = RoleGrant.objects.get_or_create(
+        user=user, role=role, defaults={"granted_by": actor}
+    )
+    if role == Role.CURATOR:
+        _make_staff_curator(user)
+    _forget_cached_roles(user)
+    return grant
+
+
+@transaction.atomic
+def role_revoke(*, user: User, role: str, actor: User) -> None:
+    if role == Role.MEMBER or not permissions.can_grant_role(actor, role, to=user):
+        raise NotAllowed(_("You may not remove this role."))
+    RoleGrant.objects.filter(user=user, role=role).delete()
+    if role == Role.CURATOR and not user.is_superuser:
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
+        user.groups.remove(*Group.objects.filter(name=CURATOR_GROUP))
+    _forget_cached_roles(user)
+
+
+def _make_staff_curator(user: User) -> None:
+    group, _created = Group.objects.get_or_create(name=CURATOR_GROUP)
+    user.groups.add(group)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
+def member_signup_complete(
+    *,
+    user: User,
+    name: str,
+    organisation_name: str,
+    organisation_kind: str,
+    country: str,
+    roles: list[str],
+) -> User:
+    """Finish a sign-up: name, organisation and the roles chosen on the form."""
+    user.name = name.strip()
+    user.save(update_fields=["name"])
+    organisation_join_or_create(
+        user=user, name=organisation_name, kind=organisation_kind, country=country
+    )
+    role_grant(user=user, role=Role.MEMBER, actor=None)
+    for role in roles:
+        if role in SELF_CHOSEN_ROLES:
+            role_grant(user=user, role=role, actor=user)
+    return user
+
+
+@transaction.atomic
+def profile_update(
+    *, user: User, name: str, listed_in_directories: bool, roles: list[str]
+) -> User:
+    """Update what a person says about themself, including promoter and investor roles."""
+    user.name = name.strip()
+    user.listed_in_directories = listed_in_directories
+    user.save(update_fields=["name", "listed_in_directories"])
+    for role in SELF_CHOSEN_ROLES:
+        if role in roles and role not in user.roles:
+            role_grant(user=user, role=role, actor=user)
+        elif role not in roles and role in user.roles:
+            role_revoke(user=user, role=role, actor=user)
+    return user
+
+
+@transaction.atomic
+def notification_preferences_update(*, user: User, choices: dict[str, str]) -> None:
+    for kind, delivery in choices.items():
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"delivery": delivery}
+        )
+
+
+@transaction.atomic
+def api_token_renew(*, user: User) -> Token:
+    """Replace the person's API token; the old one stops working at once."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)
+
+
+def api_token_revoke(*, user: User) -> None:
+    Token.objects.filter(user=user).delete()
+
+
+def curator_group_sync(**kwargs) -> None:
+    """Give the curators' group every model permission of the platform's own apps.
+
+    Runs after each migrate, when new models (and their permissions) may have appeared.
+    """
+    group, _created = Group.objects.get_or_create(name=CURATOR_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=CURATED_APPS))

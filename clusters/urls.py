@@ -1,0 +1,9 @@
+from django.urls import path
+
+from clusters import views
+
+app_name = "clusters"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+]

@@ -1,0 +1,39 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts import api as accounts_api
+from marketplace import health, views
+
+# The admin signs in through allauth: same rate limits, e-mail verification and MFA.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Smart Cities Marketplace"
+
+api_v1 = [
+    path("me/", accounts_api.me, name="me"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("explore/", include("explore.urls")),
+    path("shape/", include("shape.urls")),
+    path("deal/", include("deal.urls")),
+    path("clusters/", include("clusters.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler500 = "marketplace.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
