@@ -22,7 +22,14 @@ class RoleGrantInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "name", "organisation", "organisation_confirmed", "is_active", "date_joined"]
+    list_display = [
+        "email",
+        "name",
+        "organisation",
+        "organisation_confirmed",
+        "is_active",
+        "date_joined",
+    ]
     list_filter = ["is_active", "is_staff", "organisation_confirmed", "role_grants__role"]
     search_fields = ["email", "name", "organisation__name"]
     list_select_related = ["organisation"]
@@ -32,7 +39,10 @@ class UserAdmin(BaseUserAdmin):
     actions = ["grant_curator", "revoke_curator", "confirm_in_organisation"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Profile"), {"fields": ["name", "organisation", "organisation_confirmed", "listed_in_directories"]}),
+        (
+            _("Profile"),
+            {"fields": ["name", "organisation", "organisation_confirmed", "listed_in_directories"]},
+        ),
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
@@ -47,21 +57,27 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description=_("Make curator"))
     def grant_curator(self, request, queryset):
-        self._for_each(request, queryset, lambda user: services.role_grant(
-            user=user, role=Role.CURATOR, actor=request.user
-        ))
+        self._for_each(
+            request,
+            queryset,
+            lambda user: services.role_grant(user=user, role=Role.CURATOR, actor=request.user),
+        )
 
     @admin.action(description=_("Remove curator role"))
     def revoke_curator(self, request, queryset):
-        self._for_each(request, queryset, lambda user: services.role_revoke(
-            user=user, role=Role.CURATOR, actor=request.user
-        ))
+        self._for_each(
+            request,
+            queryset,
+            lambda user: services.role_revoke(user=user, role=Role.CURATOR, actor=request.user),
+        )
 
     @admin.action(description=_("Confirm in their organisation"))
     def confirm_in_organisation(self, request, queryset):
-        self._for_each(request, queryset, lambda user: services.colleague_confirm(
-            person=user, actor=request.user
-        ))
+        self._for_each(
+            request,
+            queryset,
+            lambda user: services.colleague_confirm(person=user, actor=request.user),
+        )
 
     def _for_each(self, request, queryset, change):
         done = 0

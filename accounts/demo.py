@@ -25,7 +25,12 @@ ORGANISATIONS = [
 PEOPLE = [
     ("member@example.org", "Mira Member", "Urban Systems Research Institute", [Role.MEMBER]),
     ("promoter@example.org", "Pieter Promoter", "City of Eindhoven", [Role.MEMBER, Role.PROMOTER]),
-    ("investor@example.org", "Ines Investor", "Greenbridge Infrastructure Fund", [Role.MEMBER, Role.INVESTOR]),
+    (
+        "investor@example.org",
+        "Ines Investor",
+        "Greenbridge Infrastructure Fund",
+        [Role.MEMBER, Role.INVESTOR],
+    ),
     ("curator@example.org", "Carla Curator", "Catalan Energy Agency", [Role.MEMBER, Role.CURATOR]),
 ]
 
@@ -35,8 +40,14 @@ def load() -> list[tuple[str, list[str]]]:
     """Create or refresh the demo data; returns the logins made, with their roles."""
     organisations = {
         name: Organisation.objects.update_or_create(
-            name=name, defaults={"kind": kind, "country": country, "city": city, "verified": True,
-                                 "slug": slugify(name)}
+            name=name,
+            defaults={
+                "kind": kind,
+                "country": country,
+                "city": city,
+                "verified": True,
+                "slug": slugify(name),
+            },
         )[0]
         for name, kind, country, city in ORGANISATIONS
     }
@@ -51,7 +62,8 @@ def load() -> list[tuple[str, list[str]]]:
 
 def _demo_user(email: str, name: str, organisation: Organisation) -> User:
     user, created = User.objects.get_or_create(
-        email=email, defaults={"name": name, "organisation": organisation, "organisation_confirmed": True}
+        email=email,
+        defaults={"name": name, "organisation": organisation, "organisation_confirmed": True},
     )
     if created:
         user.set_password(DEMO_PASSWORD)

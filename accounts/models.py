@@ -87,9 +87,7 @@ class User(AbstractUser):
         default=False,
         help_text=_("Whether the organisation (or a curator) confirmed this person belongs."),
     )
-    listed_in_directories = models.BooleanField(
-        _("show me in member directories"), default=False
-    )
+    listed_in_directories = models.BooleanField(_("show me in member directories"), default=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -4,16 +4,14 @@ from accounts.models import Delivery, NotificationKind, NotificationPreference, 
 
 
 def user_with_roles(*, user_id: int) -> User:
-    return User.objects.select_related("organisation").prefetch_related("role_grants").get(
-        pk=user_id
+    return (
+        User.objects.select_related("organisation").prefetch_related("role_grants").get(pk=user_id)
     )
 
 
 def notification_preferences_for(*, user) -> dict[str, str]:
     """Every kind with the user's delivery choice; kinds never set are delivered at once."""
-    chosen = dict(
-        NotificationPreference.objects.filter(user=user).values_list("kind", "delivery")
-    )
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
     return {kind: chosen.get(kind, Delivery.IMMEDIATELY) for kind in NotificationKind.values}
 
 
@@ -40,7 +38,11 @@ def personal_data_export(*, user) -> dict:
         "last_login": user.last_login.isoformat() if user.last_login else None,
         "roles": sorted(user.roles),
         "organisation": (
-            {"name": organisation.name, "kind": organisation.kind, "confirmed": user.organisation_confirmed}
+            {
+                "name": organisation.name,
+                "kind": organisation.kind,
+                "confirmed": user.organisation_confirmed,
+            }
             if organisation
             else None
         ),

@@ -116,9 +116,7 @@ def member_signup_complete(
 
 
 @transaction.atomic
-def profile_update(
-    *, user: User, name: str, listed_in_directories: bool, roles: list[str]
-) -> User:
+def profile_update(*, user: User, name: str, listed_in_directories: bool, roles: list[str]) -> User:
     """Update what a person says about themself, including promoter and investor roles."""
     user.name = name.strip()
     user.listed_in_directories = listed_in_directories

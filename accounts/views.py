@@ -82,7 +82,9 @@ def colleague_confirm(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 def personal_data_export(request: HttpRequest) -> HttpResponse:
     user = selectors.user_with_roles(user_id=request.user.pk)
-    response = JsonResponse(selectors.personal_data_export(user=user), json_dumps_params={"indent": 2})
+    response = JsonResponse(
+        selectors.personal_data_export(user=user), json_dumps_params={"indent": 2}
+    )
     response["Content-Disposition"] = 'attachment; filename="my-marketplace-data.json"'
     return response
 

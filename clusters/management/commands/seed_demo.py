@@ -18,5 +18,6 @@ class Command(BaseCommand):
         for email, roles in logins:
             self.stdout.write(f"  {email:<24} {accounts_demo.DEMO_PASSWORD}   ({', '.join(roles)})")
         self.stdout.write(
-            "The curator is asked to set up two-factor authentication (any TOTP app) at first login."
+            "The curator is asked to set up two-factor authentication (any TOTP app) "
+            "at first login."
         )

@@ -1,0 +1,96 @@
+"""Personas shared by every test: one fixture per role a page must admit or refuse."""
+
+import os
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import Organisation, Role
+from tests.factories import OrganisationFactory, UserFactory
+
+
+def pytest_configure(config):
+    # pytest-django runs with DEBUG off; the manifest storage would need collectstatic.
+    django_settings.STORAGES = {
+        **django_settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Tests sign curators in with a password only, unless a test turns MFA back on.
+    django_settings.CURATOR_MFA_REQUIRED = False
+    # A shared Redis must not be flushed by tests: keep their keys under their own prefix.
+    django_settings.CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
+
+
+def _clear_test_cache():
+    from django.core.cache import cache
+
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")  # django-redis: only keys under this run's prefix
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    # Rate limits and cached pages from one test must not leak into the next.
+    _clear_test_cache()
+    yield
+    _clear_test_cache()
+
+
+@pytest.fixture
+def visitor():
+    return AnonymousUser()
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(email="member@example.org", roles=[Role.MEMBER])
+
+
+@pytest.fixture
+def promoter(db):
+    city = OrganisationFactory(name="City of Ghent", kind=Organisation.Kind.CITY)
+    return UserFactory(
+        email="promoter@example.org", organisation=city, roles=[Role.MEMBER, Role.PROMOTER]
+    )
+
+
+@pytest.fixture
+def other_promoter(db):
+    return UserFactory(email="other-promoter@example.org", roles=[Role.MEMBER, Role.PROMOTER])
+
+
+@pytest.fixture
+def investor(db):
+    fund = OrganisationFactory(name="Green Fund", kind=Organisation.Kind.INVESTOR)
+    return UserFactory(
+        email="investor@example.org", organisation=fund, roles=[Role.MEMBER, Role.INVESTOR]
+    )
+
+
+@pytest.fixture
+def other_investor(db):
+    bank = OrganisationFactory(name="Other Bank", kind=Organisation.Kind.BANK)
+    return UserFactory(
+        email="other-investor@example.org", organisation=bank, roles=[Role.MEMBER, Role.INVESTOR]
+    )
+
+
+@pytest.fixture
+def curator(db):
+    return UserFactory(email="curator@example.org", roles=[Role.MEMBER, Role.CURATOR])
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)`: the test client signed in as that person (or anonymous)."""
+
+    def sign_in(user):
+        client.logout()
+        if user.is_authenticated:
+            client.force_login(user)
+        return client
+
+    return sign_in
