@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from accounts import signals  # noqa: F401 - connects the receivers
         from accounts.services import curator_group_sync
 
         # Without a sender: permissions of apps migrated after this one must be seen too.

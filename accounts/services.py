@@ -1,7 +1,12 @@
 """Every write to accounts, organisations and roles."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -15,6 +20,7 @@ from accounts.models import (
     RoleGrant,
     User,
 )
+from marketplace import jobs
 from marketplace.errors import DomainError, NotAllowed
 
 CURATOR_GROUP = "Curators"
@@ -155,3 +161,24 @@ def curator_group_sync(**kwargs) -> None:
     """
     group, _created = Group.objects.get_or_create(name=CURATOR_GROUP)
     group.permissions.set(Permission.objects.filter(content_type__app_label__in=CURATED_APPS))
+
+
+@transaction.atomic
+def member_email_confirmed(*, user: User) -> None:
+    """A person proved their address: welcome them once, in the background."""
+    if user.emailaddress_set.filter(verified=True).count() == 1:
+        jobs.enqueue("accounts.tasks.send_welcome_email", user.pk)
+
+
+def welcome_email_send(*, user_id: int) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    context = {"user": user, "profile_url": settings.SITE_URL + reverse("accounts:profile")}
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _("Welcome to the marketplace"),
+            message=render_to_string("accounts/email/welcome.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )

@@ -3,7 +3,6 @@
 import logging
 import uuid
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -31,7 +30,7 @@ def cache_state() -> str:
 
 
 def broker_state() -> str:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if app.conf.task_always_eager:
         return "eager"
     with app.connection_for_write() as broker:
         broker.ensure_connection(max_retries=1, timeout=2)

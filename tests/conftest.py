@@ -7,7 +7,9 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Organisation, Role
+from marketplace.celery import app as celery_app
 from tests.factories import OrganisationFactory, UserFactory
+from tests.services import require_redis
 
 
 def pytest_configure(config):
@@ -20,6 +22,8 @@ def pytest_configure(config):
     django_settings.CURATOR_MFA_REQUIRED = False
     # A shared Redis must not be flushed by tests: keep their keys under their own prefix.
     django_settings.CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
+    # Tasks run in-process unless a test asks for the real broker (`live_broker`).
+    celery_app.conf.task_always_eager = True
 
 
 def _clear_test_cache():
@@ -94,3 +98,24 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+def point_celery_at(broker_url: str) -> None:
+    """Send tasks to another broker from now on (connection pools are rebuilt)."""
+    celery_app.conf.broker_url = broker_url
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def live_broker():
+    """Celery publishing to the real Redis broker; skips locally without Redis."""
+    require_redis()
+    point_celery_at(django_settings.REDIS_URL)
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    yield celery_app
+    point_celery_at(django_settings.REDIS_URL)
+    celery_app.control.purge()
+    celery_app.conf.task_always_eager = True
+    point_celery_at(django_settings.CELERY_BROKER_URL)
