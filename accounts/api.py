@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from accounts import selectors, services
 from accounts.models import Organisation, User
+from marketplace.api import StrictBooleanField, StrictCharField
 
 
 class OrganisationSummarySerializer(serializers.ModelSerializer):
@@ -40,8 +41,8 @@ class MeOutputSerializer(serializers.ModelSerializer):
 
 
 class MeInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=150, required=False, allow_blank=False)
-    listed_in_directories = serializers.BooleanField(required=False)
+    name = StrictCharField(max_length=150, required=False, allow_blank=False)
+    listed_in_directories = StrictBooleanField(required=False)
 
 
 @extend_schema(

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -24,6 +25,12 @@ class SignupDetailsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Promoters shape project plans; investors review deal requests."),
     )
+
+    def clean_organisation_name(self):
+        name = self.cleaned_data["organisation_name"].strip()
+        if not slugify(name):
+            raise forms.ValidationError(_("Give the organisation a name with letters or digits."))
+        return name
 
     def signup(self, request, user):
         services.member_signup_complete(

@@ -45,7 +45,9 @@ def organisation_join_or_create(
     name = name.strip()
     slug = slugify(name)[:200]
     if not slug:
-        raise DomainError(_("Give the organisation a name with letters or digits."), field="name")
+        raise DomainError(
+            _("Give the organisation a name with letters or digits."), field="organisation_name"
+        )
     organisation, created = Organisation.objects.get_or_create(
         slug=slug, defaults={"name": name, "kind": kind, "country": country, "city": city}
     )
