@@ -1,10 +1,31 @@
 from django.urls import path
 
-from explore import views
+from explore.views import catalogue, contribute
 
 app_name = "explore"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("interests/", views.interests_update, name="interests-update"),
+    path("", catalogue.index, name="index"),
+    path("search/", catalogue.site_search, name="search"),
+    path("solutions/", catalogue.solution_list, name="solution-list"),
+    path("solutions/<slug:slug>/", catalogue.solution_detail, name="solution-detail"),
+    path("projects/", catalogue.project_list, name="project-list"),
+    path("projects/<slug:slug>/", catalogue.project_detail, name="project-detail"),
+    path("cities/", catalogue.city_list, name="city-list"),
+    path("cities/<slug:slug>/", catalogue.city_detail, name="city-detail"),
+    path("indicators/", catalogue.indicator_list, name="indicator-list"),
+    path("indicators/<slug:slug>/", catalogue.indicator_detail, name="indicator-detail"),
+    path("knowledge/", catalogue.knowledge_list, name="knowledge-list"),
+    path("knowledge/<slug:slug>/", catalogue.knowledge_detail, name="knowledge-detail"),
+    path("interests/", contribute.interests_update, name="interests-update"),
+    path("contribute/<str:kind>/", contribute.item_create, name="item-create"),
+    path("contribute/<str:kind>/<int:pk>/", contribute.item_edit, name="item-edit"),
+    path("contribute/<str:kind>/<int:pk>/submit/", contribute.item_submit, name="item-submit"),
+    path("my-submissions/", contribute.my_submissions, name="my-submissions"),
+    path("moderation/", contribute.moderation_queue, name="moderation-queue"),
+    path(
+        "moderation/<str:kind>/<int:pk>/<str:decision>/",
+        contribute.moderation_decide,
+        name="moderation-decide",
+    ),
 ]

@@ -67,7 +67,8 @@ def exception_handler(error, context):
     if isinstance(error, DomainError):
         return Response(_error_body(error), status=_domain_status(error))
     if isinstance(error, DjangoValidationError):
-        return Response({"detail": error.messages}, status=status.HTTP_400_BAD_REQUEST)
+        body = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(error, context)
 
 

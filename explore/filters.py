@@ -1,0 +1,138 @@
+"""The filters of the catalogue's lists, shared by the pages, the exports and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from accounts.models import Organisation
+from explore.models import (
+    Area,
+    City,
+    CostBand,
+    Indicator,
+    KnowledgeItem,
+    Maturity,
+    ReferenceProject,
+    Solution,
+)
+
+MAX_QUERY_LENGTH = 200
+
+
+class SearchQueryField(forms.CharField):
+    """Free text, trimmed and cut to a length that search can handle quickly."""
+
+    def to_python(self, value):
+        return super().to_python(value).strip()[:MAX_QUERY_LENGTH]
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchQueryField
+
+    def filter(self, queryset, value):
+        # Applied by the selectors, which rank on PostgreSQL and fall back elsewhere.
+        return queryset
+
+
+class SolutionFilter(django_filters.FilterSet):
+    q = SearchFilter(label=_("Search"))
+    area = django_filters.ModelMultipleChoiceFilter(
+        label=_("Area"),
+        field_name="areas__slug",
+        to_field_name="slug",
+        queryset=Area.objects.all(),
+        method="filter_areas",
+    )
+    country = django_filters.MultipleChoiceFilter(
+        label=_("Provider country"), field_name="provider_country", choices=list(countries)
+    )
+    maturity = django_filters.MultipleChoiceFilter(label=_("Maturity"), choices=Maturity.choices)
+    provider_kind = django_filters.MultipleChoiceFilter(
+        label=_("Provider kind"), choices=Organisation.Kind.choices
+    )
+    cost = django_filters.MultipleChoiceFilter(
+        label=_("Typical cost"), field_name="cost_band", choices=CostBand.choices
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[("relevance", _("Relevance")), ("newest", _("Newest")), ("title", _("Title"))],
+        method="keep",
+        empty_label=None,
+    )
+
+    FACETS = ("area", "country", "maturity", "provider_kind", "cost")
+
+    class Meta:
+        model = Solution
+        fields = []
+
+    def filter_areas(self, queryset, name, areas):
+        # Any of the chosen areas; a subquery keeps one row per solution.
+        if not areas:
+            return queryset
+        through = queryset.model.areas.through
+        chosen = through.objects.filter(area__in=areas).values("solution_id")
+        return queryset.filter(pk__in=chosen)
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+
+class KnowledgeFilter(django_filters.FilterSet):
+    q = SearchFilter(label=_("Search"))
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=KnowledgeItem.Kind.choices)
+    area = django_filters.ModelMultipleChoiceFilter(
+        label=_("Area"),
+        field_name="areas__slug",
+        to_field_name="slug",
+        queryset=Area.objects.all(),
+        distinct=True,
+    )
+
+    class Meta:
+        model = KnowledgeItem
+        fields = []
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    country = django_filters.MultipleChoiceFilter(
+        label=_("Country"), field_name="cities__country", choices=list(countries), distinct=True
+    )
+    programme = django_filters.CharFilter(label=_("Programme"), lookup_expr="icontains")
+
+    class Meta:
+        model = ReferenceProject
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()[:MAX_QUERY_LENGTH]
+        return queryset.filter(
+            Q(name__icontains=value) | Q(acronym__icontains=value) | Q(description__icontains=value)
+        )
+
+
+class CityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
+    country = django_filters.MultipleChoiceFilter(label=_("Country"), choices=list(countries))
+
+    class Meta:
+        model = City
+        fields = []
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    area = django_filters.ModelMultipleChoiceFilter(
+        label=_("Area"), field_name="area__slug", to_field_name="slug", queryset=Area.objects.all()
+    )
+
+    class Meta:
+        model = Indicator
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()[:MAX_QUERY_LENGTH]
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
