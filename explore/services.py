@@ -119,7 +119,7 @@ def content_create(*, model, author, data: dict, submit: bool = False):
     item.save()
     _set_relations(item, data)
     if submit:
-        content_submit(item=item, actor=author)
+        return content_submit(item=item, actor=author)
     return item
 
 
@@ -137,7 +137,7 @@ def content_update(*, item, actor, data: dict, submit: bool = False):
     item.save()
     _set_relations(item, data)
     if submit and item.status == PublicationStatus.DRAFT:
-        content_submit(item=item, actor=actor)
+        return content_submit(item=item, actor=actor)
     return item
 
 

@@ -55,9 +55,12 @@ app.autodiscover_tasks()
 
 @task_prerun.connect
 @task_postrun.connect
-def close_stale_database_connections(**kwargs):
+def close_stale_database_connections(task=None, **kwargs):
     # A worker is long-lived: drop connections that broke or outlived CONN_MAX_AGE
-    # before and after every task, as Django does around every request.
+    # before and after every task, as Django does around every request. An eager task
+    # runs inside its caller's transaction, whose connection must stay open.
     from django.db import close_old_connections
 
+    if task is not None and task.request.is_eager:
+        return
     close_old_connections()

@@ -1,0 +1,224 @@
+"""Finding solutions: ranked search, facets with counts, and what the list page shows."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Organisation
+from explore import selectors
+from explore.filters import SolutionFilter
+from explore.models import Area, CostBand, Maturity, PublicationStatus, Solution
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def add_solution(
+    title,
+    *,
+    summary="",
+    body="",
+    maturity=Maturity.PILOT,
+    areas=(),
+    provider=None,
+    cost=None,
+    status=PublicationStatus.PUBLISHED,
+):
+    provider = provider or OrganisationFactory()
+    solution = Solution.objects.create(
+        title=title,
+        slug=title.lower().replace(" ", "-")[:200],
+        summary=summary or f"About {title}",
+        body=body,
+        maturity=maturity,
+        provider=provider,
+        provider_kind=provider.kind,
+        provider_country=provider.country,
+        cost_min_eur=cost,
+        cost_band=CostBand.for_amount(cost),
+        status=status,
+        published_at=timezone.now() if status == PublicationStatus.PUBLISHED else None,
+    )
+    solution.areas.set(Area.objects.filter(slug__in=areas))
+    return solution
+
+
+def run_search(**params):
+    filters = SolutionFilter(params)
+    assert filters.is_valid(), filters.errors
+    return selectors.solution_search(filters=filters)
+
+
+def facet(result, name):
+    return {
+        value.value: value.count
+        for value in next(f for f in result.facets if f.name == name).values
+    }
+
+
+def test_search_finds_words_in_title_summary_and_body():
+    add_solution("Smart street lighting", body="Dimmable lamps on every street")
+    add_solution("Bike sharing", summary="Electric bikes for commuters")
+    add_solution("Open data portal")
+
+    assert [s.title for s in run_search(q="lamps").solutions] == ["Smart street lighting"]
+    assert [s.title for s in run_search(q="bikes").solutions] == ["Bike sharing"]
+
+
+def test_a_title_match_ranks_above_a_body_match():
+    add_solution("District heating network", body="")
+    add_solution("Building retrofit", body="Connects buildings to district heating as well.")
+
+    titles = [s.title for s in run_search(q="heating").solutions]
+
+    assert titles[0] == "District heating network"
+    assert set(titles) == {"District heating network", "Building retrofit"}
+
+
+def test_drafts_pending_items_and_pending_edits_never_appear_in_results():
+    published = add_solution("Air quality sensors")
+    add_solution("Air quality draft", status=PublicationStatus.DRAFT)
+    add_solution("Air quality pending", status=PublicationStatus.PENDING)
+    edit = add_solution("Air quality sensors edit", status=PublicationStatus.PENDING)
+    edit.revision_of = published
+    edit.save()
+
+    result = run_search(q="quality")
+
+    assert [s.title for s in result.solutions] == ["Air quality sensors"]
+    assert result.total == 1
+
+
+def test_facets_count_alternatives_and_combine_across_facets():
+    city = OrganisationFactory(kind=Organisation.Kind.CITY, country="ES")
+    sme = OrganisationFactory(kind=Organisation.Kind.SME, country="DE")
+    add_solution("A", maturity=Maturity.PILOT, provider=city, areas=["citizen-focus"])
+    add_solution("B", maturity=Maturity.PILOT, provider=sme, areas=["citizen-focus", "standards"])
+    add_solution("C", maturity=Maturity.AT_SCALE, provider=sme, areas=["standards"])
+
+    result = run_search(maturity=["pilot"], country=["DE"])
+
+    assert [s.title for s in result.solutions] == ["B"]
+    assert result.total == 1
+    # Each facet counts what its own choice would give with the other choices kept.
+    assert facet(result, "maturity") == {"pilot": 1, "at_scale": 1}
+    assert facet(result, "country") == {"ES": 1, "DE": 1}
+    assert facet(result, "area") == {"citizen-focus": 1, "standards": 1}
+
+
+def test_several_values_of_one_facet_mean_any_of_them():
+    add_solution("A", maturity=Maturity.PILOT)
+    add_solution("B", maturity=Maturity.IDEA)
+    add_solution("C", maturity=Maturity.AT_SCALE)
+
+    result = run_search(maturity=["pilot", "idea"])
+
+    assert {s.title for s in result.solutions} == {"A", "B"}
+
+
+def test_area_choice_keeps_one_row_per_solution():
+    add_solution("Both", areas=["citizen-focus", "standards"])
+
+    result = run_search(area=["citizen-focus", "standards"])
+
+    assert [s.title for s in result.solutions] == ["Both"]
+    assert result.total == 1
+
+
+def test_cost_band_facet_follows_the_lower_cost():
+    add_solution("Cheap", cost=20_000)
+    add_solution("Dear", cost=8_000_000)
+
+    result = run_search(cost=["over_5m"])
+
+    assert [s.title for s in result.solutions] == ["Dear"]
+    assert facet(result, "cost") == {"under_50k": 1, "over_5m": 1}
+
+
+def test_an_empty_result_says_how_many_there_would_be_without_each_choice():
+    add_solution("Pilot here", maturity=Maturity.PILOT, provider=OrganisationFactory(country="FR"))
+
+    result = run_search(maturity=["idea"], country=["FR"])
+
+    assert result.total == 0
+    assert {f.name: f.count_without for f in result.relaxations} == {"maturity": 1}
+
+
+def test_sorting_by_title_and_by_newest():
+    add_solution("Zebra crossings")
+    add_solution("Adaptive traffic lights")
+
+    assert [s.title for s in run_search(sort="title").solutions] == [
+        "Adaptive traffic lights",
+        "Zebra crossings",
+    ]
+    assert [s.title for s in run_search(sort="newest").solutions][0] == "Adaptive traffic lights"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["maturity=someday", "area=no-such-area", "cost=free", "provider_kind=dragon", "sort=random"],
+)
+def test_an_unknown_facet_value_gets_a_clear_message_not_an_error(client, query):
+    response = client.get(reverse("explore:solution-list") + "?" + query)
+
+    assert response.status_code == 400
+    assert "Some filters could not be used" in response.content.decode()
+
+
+def test_a_very_long_query_is_shortened_with_a_notice(client):
+    add_solution("Smart parking")
+
+    response = client.get(reverse("explore:solution-list"), {"q": "parking " * 1500})
+
+    assert response.status_code == 200
+    assert "shortened to its first 200 characters" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["999", "abc", "-1"])
+def test_a_page_past_the_end_or_not_a_number_is_a_404(client, page):
+    add_solution("Only one")
+
+    assert client.get(reverse("explore:solution-list"), {"page": page}).status_code == 404
+
+
+def test_the_list_page_shows_facets_counts_and_shareable_links(client):
+    add_solution("Mobility hub", areas=["sustainable-urban-mobility"])
+
+    page = client.get(reverse("explore:solution-list"), {"area": "sustainable-urban-mobility"})
+
+    html = page.content.decode()
+    assert "1 solution" in html
+    assert 'value="sustainable-urban-mobility" checked' in html
+    assert "Remove Sustainable urban mobility" in html
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_list_page_needs_at_most_seven_queries(client, django_assert_max_num_queries, rows):
+    for number in range(rows):
+        add_solution(f"Solution {number}", areas=["standards", "citizen-focus"])
+
+    with django_assert_max_num_queries(7):
+        response = client.get(
+            reverse("explore:solution-list"), {"q": "solution", "maturity": "pilot"}
+        )
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_detail_page_needs_at_most_six_queries(client, django_assert_max_num_queries, rows):
+    solutions = [add_solution(f"Solution {n}", areas=["standards"]) for n in range(rows)]
+
+    with django_assert_max_num_queries(6):
+        response = client.get(solutions[0].get_absolute_url())
+
+    assert response.status_code == 200
+
+
+def test_site_search_finds_every_kind_of_content(client):
+    add_solution("Heat pumps for schools")
+
+    html = client.get(reverse("explore:search"), {"q": "heat"}).content.decode()
+
+    assert "Heat pumps for schools" in html

@@ -1,0 +1,50 @@
+"""On PostgreSQL, search uses the stored vector's GIN index and forgives misspellings."""
+
+import pytest
+from django.db import connection
+
+from explore.models import Solution
+from explore.search import search
+from tests.explore.test_search_and_facets import add_solution
+from tests.services import require_postgres
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    require_postgres()
+
+
+def explain(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # With a few rows the planner prefers a scan; forbid it to see which index serves.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_search_uses_the_gin_index_on_the_stored_vector():
+    add_solution("Smart grid balancing")
+
+    plan = explain(search(Solution.objects.all(), "grid"))
+
+    assert "explore_solution_search_gin" in plan
+    assert "to_tsvector" not in plan, "the vector must be stored, not computed per query"
+
+
+def test_the_vector_is_kept_current_when_a_row_changes():
+    solution = add_solution("Parking sensors")
+
+    Solution.objects.filter(pk=solution.pk).update(body="Now with kerbside loading zones")
+
+    assert list(search(Solution.objects.all(), "kerbside")) == [solution]
+
+
+def test_a_misspelt_word_still_finds_the_solution():
+    add_solution("Photovoltaic carports")
+
+    found = search(Solution.objects.all(), "photovoltiac")
+
+    assert [s.title for s in found] == ["Photovoltaic carports"]
