@@ -1,6 +1,21 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from explore.models import Area
+from explore import services
+from explore.models import (
+    ActualValue,
+    Area,
+    City,
+    Indicator,
+    KnowledgeItem,
+    Measurement,
+    ModerationRecord,
+    ProjectCity,
+    ReferenceProject,
+    Solution,
+    Tag,
+)
+from marketplace.errors import DomainError
 
 
 @admin.register(Area)
@@ -10,3 +25,150 @@ class AreaAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     exclude = ["interested_members"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ModerationActions:
+    """Publish, send back and archive from the admin, through the same services as the site."""
+
+    actions = ["publish", "archive"]
+
+    @admin.action(description=_("Publish the selected pending items"))
+    def publish(self, request, queryset):
+        self._decide(
+            request, queryset, lambda item: services.content_publish(item=item, actor=request.user)
+        )
+
+    @admin.action(description=_("Archive the selected items"))
+    def archive(self, request, queryset):
+        self._decide(
+            request, queryset, lambda item: services.content_archive(item=item, actor=request.user)
+        )
+
+    def _decide(self, request, queryset, decide):
+        done = 0
+        for item in queryset:
+            try:
+                decide(item)
+                done += 1
+            except DomainError as error:
+                self.message_user(request, f"{item}: {error.message}", messages.WARNING)
+        self.message_user(request, _("%(count)d items updated.") % {"count": done})
+
+
+@admin.register(Solution)
+class SolutionAdmin(ModerationActions, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "status",
+        "maturity",
+        "provider",
+        "cost_band",
+        "published_at",
+        "author",
+    ]
+    list_filter = ["status", "maturity", "cost_band", "provider_kind", "areas"]
+    search_fields = ["title", "summary", "provider__name"]
+    list_select_related = ["provider", "author"]
+    autocomplete_fields = ["provider", "author", "revision_of"]
+    filter_horizontal = ["areas", "tags", "cities"]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "provider_kind",
+        "provider_country",
+        "cost_band",
+        "created_at",
+        "updated_at",
+    ]
+    date_hierarchy = "published_at"
+
+
+@admin.register(KnowledgeItem)
+class KnowledgeItemAdmin(ModerationActions, admin.ModelAdmin):
+    list_display = ["title", "kind", "status", "published_at", "event_start", "author"]
+    list_filter = ["kind", "status", "areas"]
+    search_fields = ["title", "summary"]
+    list_select_related = ["author"]
+    autocomplete_fields = ["author", "revision_of"]
+    filter_horizontal = ["areas"]
+    readonly_fields = ["status", "published_at", "created_at", "updated_at"]
+    date_hierarchy = "published_at"
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "population", "latitude", "longitude"]
+    list_filter = ["country"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ProjectCityInline(admin.TabularInline):
+    model = ProjectCity
+    extra = 1
+    autocomplete_fields = ["city"]
+
+
+@admin.register(ReferenceProject)
+class ReferenceProjectAdmin(admin.ModelAdmin):
+    list_display = ["acronym", "name", "programme", "start_year", "end_year", "eu_contribution_eur"]
+    list_filter = ["programme", "start_year"]
+    search_fields = ["acronym", "name", "description"]
+    prepopulated_fields = {"slug": ["acronym"]}
+    inlines = [ProjectCityInline]
+    filter_horizontal = ["areas"]
+    autocomplete_fields = ["solutions"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+class ActualValueInline(admin.TabularInline):
+    model = ActualValue
+    extra = 1
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "unit", "direction", "area"]
+    list_filter = ["direction", "area"]
+    search_fields = ["code", "name", "definition"]
+    prepopulated_fields = {"slug": ["code"]}
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(admin.ModelAdmin):
+    list_display = [
+        "indicator",
+        "city",
+        "project",
+        "country",
+        "baseline_value",
+        "baseline_year",
+        "target_value",
+        "target_year",
+    ]
+    list_filter = ["indicator"]
+    search_fields = ["indicator__code", "city__name", "project__acronym"]
+    list_select_related = ["indicator", "city", "project"]
+    autocomplete_fields = ["indicator", "city", "project"]
+    inlines = [ActualValueInline]
+
+
+@admin.register(ModerationRecord)
+class ModerationRecordAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "action", "content_type", "object_id", "actor", "reason"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["reason", "actor__email"]
+    list_select_related = ["actor", "content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the record of decisions is an audit trail
