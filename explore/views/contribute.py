@@ -50,19 +50,15 @@ def item_create(request: HttpRequest, kind: str) -> HttpResponse:
     model, form_class = _kind(kind)
     require(permissions.can_submit_content(request.user))
     form = form_class(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.content_create(
-                model=model,
-                author=request.user,
-                data=form.cleaned_data,
-                submit="submit" in request.POST,
-            )
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _submitted_message(item))
-            return redirect("explore:my-submissions")
+    saved = _save_valid_form(
+        request,
+        form,
+        lambda data, submit: services.content_create(
+            model=model, author=request.user, data=data, submit=submit
+        ),
+    )
+    if saved:
+        return saved
     return render(request, "explore/item_form.html", {"form": form, "kind": kind, "item": None})
 
 
@@ -72,20 +68,29 @@ def item_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     item = _get_own_item(request.user, kind, pk)
     _model, form_class = _kind(kind)
     form = form_class(request.POST or None, request.FILES or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.content_update(
-                item=item,
-                actor=request.user,
-                data=form.cleaned_data,
-                submit="submit" in request.POST,
-            )
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _submitted_message(saved))
-            return redirect("explore:my-submissions")
+    saved = _save_valid_form(
+        request,
+        form,
+        lambda data, submit: services.content_update(
+            item=item, actor=request.user, data=data, submit=submit
+        ),
+    )
+    if saved:
+        return saved
     return render(request, "explore/item_form.html", {"form": form, "kind": kind, "item": item})
+
+
+def _save_valid_form(request, form, save) -> HttpResponse | None:
+    """Save a posted, valid form through `save(data, submit)`; None to show the form again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        item = save(form.cleaned_data, "submit" in request.POST)
+    except DomainError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None
+    messages.success(request, _submitted_message(item))
+    return redirect("explore:my-submissions")
 
 
 def _submitted_message(item) -> str:
