@@ -1,10 +1,11 @@
 from django.core.management import BaseCommand
 
 from accounts import demo as accounts_demo
+from explore import demo as explore_demo
 
 # Clusters sees every phase (DESIGN.md), so the platform-wide demo loader lives here.
 # Each app's demo module is loaded in the order of the phases.
-DEMO_LOADERS = []
+DEMO_LOADERS = [explore_demo.load]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,339 @@
+"""The Explore demo catalogue (explore/demo.py) and the generate_catalogue command."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Organisation
+from explore import demo
+from explore.models import (
+    ActualValue,
+    Area,
+    City,
+    CostBand,
+    Indicator,
+    KnowledgeItem,
+    Measurement,
+    ProjectCity,
+    PublicationStatus,
+    ReferenceProject,
+    Solution,
+    Tag,
+)
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = [
+    City,
+    ReferenceProject,
+    ProjectCity,
+    Organisation,
+    Tag,
+    Solution,
+    Solution.areas.through,
+    Solution.cities.through,
+    Solution.tags.through,
+    ReferenceProject.solutions.through,
+    Indicator,
+    Measurement,
+    ActualValue,
+    KnowledgeItem,
+]
+
+
+def _row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in COUNTED}
+
+
+@pytest.fixture
+def demo_loaded(db):
+    demo.load()
+
+
+def _generate(**options) -> str:
+    out = io.StringIO()
+    call_command("generate_catalogue", stdout=out, **options)
+    return out.getvalue()
+
+
+# The demo catalogue
+
+
+def test_demo_loads_growsmarter_with_stockholm_as_a_lighthouse_city(demo_loaded):
+    project = ReferenceProject.objects.get(acronym="GrowSmarter")
+
+    roles = dict(project.city_roles.values_list("city__name", "role"))
+    assert roles["Stockholm"] == ProjectCity.Role.LIGHTHOUSE
+    assert roles["Graz"] == ProjectCity.Role.FELLOW
+    assert (project.programme, project.start_year, project.end_year) == (
+        "H2020 SCC-1-2014",
+        2015,
+        2019,
+    )
+    assert project.website == "https://grow-smarter.eu"
+    assert project.description
+
+
+def test_demo_loads_all_eighteen_lighthouse_projects_with_observer_cities(demo_loaded):
+    assert ReferenceProject.objects.count() == 18
+    observers = ProjectCity.objects.filter(role=ProjectCity.Role.OBSERVER)
+    assert set(observers.values_list("project__acronym", "city__name")) == {
+        ("Triangulum", "Tianjin"),
+        ("SMARTER TOGETHER", "Kyiv"),
+        ("SMARTER TOGETHER", "Yokohama"),
+    }
+
+
+def test_a_city_in_two_projects_keeps_a_role_in_each(demo_loaded):
+    leipzig = City.objects.get(slug="leipzig")
+
+    assert set(leipzig.project_roles.values_list("project__acronym", "role")) == {
+        ("Triangulum", ProjectCity.Role.FELLOW),
+        ("SPARCS", ProjectCity.Role.LIGHTHOUSE),
+    }
+
+
+def test_demo_leaves_unverified_budgets_empty(demo_loaded):
+    budgets = {
+        project.acronym: (project.total_budget_eur, project.eu_contribution_eur)
+        for project in ReferenceProject.objects.all()
+    }
+
+    assert budgets["SmartEnCity"] == (None, None)
+    assert budgets["GrowSmarter"] == (None, 25_000_000)
+    assert budgets["Triangulum"] == (30_000_000, 25_000_000)
+    assert budgets["RESPONSE"] == (19_820_169, None)
+    assert ReferenceProject.objects.get(acronym="POCITYF").end_year is None
+
+
+def test_demo_cities_keep_population_and_its_year(demo_loaded):
+    stockholm = City.objects.get(slug="stockholm")
+
+    assert (stockholm.population, stockholm.population_year) == (984_000, 2022)
+    assert stockholm.country == "SE"
+    assert stockholm.latitude == Decimal("59.3293")
+    assert City.objects.get(slug="prague").population_year == 2015
+
+
+def test_demo_publishes_about_forty_solutions_across_all_eleven_areas(demo_loaded):
+    solutions = Solution.objects.all()
+
+    assert 35 <= solutions.count() <= 45
+    assert not solutions.exclude(status=PublicationStatus.PUBLISHED).exists()
+    assert not solutions.filter(published_at__isnull=True).exists()
+    two_years_ago = timezone.now() - timezone.timedelta(days=731)
+    assert not solutions.filter(published_at__lt=two_years_ago).exists()
+    assert Area.objects.filter(solutions__isnull=True).count() == 0
+    assert all(len(solution.summary) <= 500 for solution in solutions)
+    assert {solution.maturity for solution in solutions} == {
+        "idea",
+        "pilot",
+        "demonstrated",
+        "at_scale",
+    }
+
+
+def test_demo_solution_facets_agree_with_costs_and_providers(demo_loaded):
+    solutions = list(Solution.objects.select_related("provider"))
+
+    for solution in solutions:
+        assert solution.cost_band == CostBand.for_amount(solution.cost_min_eur), solution.slug
+        assert solution.provider_kind == solution.provider.kind, solution.slug
+        assert solution.provider_country == solution.provider.country, solution.slug
+    assert {solution.provider_kind for solution in solutions} >= {
+        "company",
+        "sme",
+        "research",
+        "city",
+    }
+    assert len({solution.cost_band for solution in solutions}) == len(CostBand.choices)
+
+
+def test_demo_links_solutions_to_the_projects_and_cities_that_used_them(demo_loaded):
+    growsmarter = ReferenceProject.objects.get(acronym="GrowSmarter")
+
+    assert growsmarter.solutions.filter(slug="multi-service-smart-lamp-posts").exists()
+    lamp_posts = Solution.objects.get(slug="multi-service-smart-lamp-posts")
+    assert "stockholm" in lamp_posts.cities.values_list("slug", flat=True)
+    assert lamp_posts.tags.exists()
+
+
+def test_demo_records_us_road_fatality_rates_as_a_national_measurement(demo_loaded):
+    measurement = Measurement.objects.get(indicator__code="SAF-01", country="US")
+
+    assert (measurement.baseline_value, measurement.baseline_year) == (Decimal("1.11"), 2019)
+    actuals = {actual.year: actual for actual in measurement.actuals.all()}
+    assert actuals[2020].value == Decimal("1.34")
+    assert actuals[2021].value == Decimal("1.33")
+    assert actuals[2021].note == "NHTSA early estimate"
+    assert "NHTSA" in measurement.source
+    assert "FARS" in measurement.source
+    assert measurement.indicator.direction == Indicator.Direction.LOWER
+
+
+def test_demo_has_an_indicator_measured_in_at_least_three_cities(demo_loaded):
+    city_counts = [
+        indicator.measurements.filter(city__isnull=False).count()
+        for indicator in Indicator.objects.all()
+    ]
+
+    assert Indicator.objects.count() == 15
+    assert max(city_counts) >= 3
+    for measurement in Measurement.objects.exclude(indicator__code="SAF-01"):
+        assert 2 <= measurement.actuals.count() <= 4, measurement
+
+
+def test_demo_knowledge_covers_every_kind_with_some_events_still_to_come(demo_loaded):
+    items = KnowledgeItem.objects.filter(status=PublicationStatus.PUBLISHED)
+
+    assert 10 <= items.count() <= 14
+    assert set(items.values_list("kind", flat=True)) == set(KnowledgeItem.Kind.values)
+    events = items.filter(kind=KnowledgeItem.Kind.EVENT)
+    for event in events:
+        event.full_clean()  # a start, an end after it, and a place or an online link
+        assert event.event_end
+    assert events.filter(event_start__gt=timezone.now()).exists()
+
+
+def test_loading_the_demo_twice_changes_nothing(demo_loaded):
+    before = _row_counts()
+    stamps = dict(Solution.objects.values_list("slug", "updated_at"))
+
+    demo.load()
+
+    assert _row_counts() == before
+    assert dict(Solution.objects.values_list("slug", "updated_at")) == stamps
+
+
+def test_loading_the_demo_again_restores_an_edited_row(demo_loaded):
+    Solution.objects.filter(slug="adaptive-led-street-lighting").update(
+        title="Edited", cost_band=CostBand.UNKNOWN
+    )
+
+    demo.load()
+
+    restored = Solution.objects.get(slug="adaptive-led-street-lighting")
+    assert restored.title == "Adaptive LED street lighting"
+    assert restored.cost_band == CostBand.UNDER_50K
+
+
+def test_seed_demo_loads_the_explore_catalogue_authored_by_the_demo_member(db):
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert ReferenceProject.objects.filter(acronym="GrowSmarter").exists()
+    authors = set(Solution.objects.values_list("author__email", flat=True))
+    assert authors == {"member@example.org"}
+
+
+# generate_catalogue
+
+
+def test_generator_creates_exactly_the_requested_number_of_published_solutions(db):
+    _generate(solutions=300, seed=7, batch_size=64)
+
+    assert Solution.objects.count() == 300
+    assert Solution.objects.filter(status=PublicationStatus.PUBLISHED).count() == 300
+    assert not Solution.objects.filter(published_at__isnull=True).exists()
+
+
+def test_generated_solutions_each_have_areas_and_a_distinct_slug(db):
+    _generate(solutions=300, seed=7, batch_size=64)
+
+    slugs = list(Solution.objects.values_list("slug", flat=True))
+    assert len(set(slugs)) == 300
+    assert all(slug.startswith("gen-7-") for slug in slugs)
+    assert not Solution.objects.filter(areas__isnull=True).exists()
+    assert Solution.objects.filter(cities__isnull=False).distinct().count() > 150
+
+
+def test_generated_cost_band_matches_the_lower_cost(db):
+    _generate(solutions=300, seed=7, batch_size=64)
+
+    rows = list(Solution.objects.values_list("cost_min_eur", "cost_max_eur", "cost_band"))
+    for cost_min, cost_max, band in rows:
+        assert band == CostBand.for_amount(cost_min)
+        assert (cost_min is None) == (cost_max is None)
+        assert cost_max is None or cost_max >= cost_min
+    assert len({band for _low, _high, band in rows}) == len(CostBand.choices)
+
+
+def test_generated_provider_facets_equal_the_providers_own(db):
+    _generate(solutions=300, seed=7, batch_size=64)
+
+    rows = list(Solution.objects.select_related("provider"))
+    for solution in rows:
+        assert solution.provider_kind == solution.provider.kind
+        assert solution.provider_country == solution.provider.country
+    assert len({solution.provider_kind for solution in rows}) >= 4
+    assert len({solution.provider_country.code for solution in rows}) >= 10
+    assert len({solution.maturity for solution in rows}) == 4
+
+
+def test_generator_reuses_its_providers_and_never_reuses_a_slug(db):
+    demo.load()
+    demo_slugs = set(Solution.objects.values_list("slug", flat=True))
+
+    _generate(solutions=120, seed=3, batch_size=50)
+    organisations = Organisation.objects.count()
+    _generate(solutions=120, seed=3, batch_size=50)
+
+    assert Organisation.objects.count() == organisations
+    assert Solution.objects.count() == len(demo_slugs) + 240
+    assert Solution.objects.filter(slug__startswith="gen-3-").count() == 240
+    assert set(
+        Solution.objects.exclude(slug__startswith="gen-").values_list("slug", flat=True)
+    ) == (demo_slugs)
+
+
+def test_generator_puts_each_rare_word_in_only_a_handful_of_rows(db):
+    out = _generate(solutions=300, seed=7, batch_size=64)
+
+    assert "axolotl" in out
+    matches = Solution.objects.filter(body__icontains="axolotl").count()
+    assert 1 <= matches <= 3
+    assert Solution.objects.filter(body__icontains="energy").count() > 30
+
+
+def test_generator_draws_a_progress_bar_up_to_one_hundred_percent(db):
+    out = _generate(solutions=300, seed=7, batch_size=100)
+
+    assert "\r[" + "." * 30 + "]   0% 0/300" in out
+    assert "\r[" + "#" * 10 + "." * 20 + "]  33% 100/300" in out
+    assert "\r[" + "#" * 30 + "] 100% 300/300" in out
+
+
+def test_generator_makes_knowledge_items_on_request(db):
+    _generate(solutions=0, knowledge=200, seed=5, batch_size=64)
+
+    items = KnowledgeItem.objects.all()
+    assert items.count() == 200
+    assert not items.filter(areas__isnull=True).exists()
+    assert set(items.values_list("kind", flat=True)) == set(KnowledgeItem.Kind.values)
+    for event in items.filter(kind=KnowledgeItem.Kind.EVENT):
+        event.full_clean()
+
+
+def _reads_and_inserts(queries: CaptureQueriesContext) -> tuple[int, int]:
+    inserts = sum(query["sql"].startswith("INSERT") for query in queries.captured_queries)
+    return len(queries) - inserts, inserts
+
+
+def test_generator_queries_do_not_grow_with_the_number_of_rows(db):
+    _generate(solutions=1, seed=1)  # providers and tags exist from here on
+
+    with CaptureQueriesContext(connection) as few:
+        _generate(solutions=10, seed=1, batch_size=1000)
+    with CaptureQueriesContext(connection) as many:
+        _generate(solutions=200, seed=1, batch_size=1000)
+
+    reads_few, _inserts_few = _reads_and_inserts(few)
+    reads_many, inserts_many = _reads_and_inserts(many)
+    assert reads_many == reads_few
+    # One INSERT per table and batch; SQLite's parameter limit may split a few of them,
+    # whereas one query per row would mean hundreds.
+    assert inserts_many < 20
