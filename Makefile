@@ -8,7 +8,7 @@ PORT ?= 8000
 # A first run needs nothing but Python: SQLite, eager Celery, e-mail on the console.
 RUN_ENV := DJANGO_DEBUG=true
 
-.PHONY: run test install install-dev lint format migrate demo serve worker beat messages check-messages bench clean
+.PHONY: run test install install-dev lint format worker beat messages clean
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11).")'
@@ -53,8 +53,14 @@ beat: install
 
 # Translations: extract strings after changing UI text, then translate and compile.
 messages: install-dev
-	$(RUN_ENV) $(PY) manage.py makemessages --all --no-location --ignore=.venv --ignore=staticfiles
+	$(RUN_ENV) $(PY) manage.py makemessages -l fr -l de --no-location --ignore=.venv --ignore=staticfiles --ignore=tests
 	$(RUN_ENV) $(PY) manage.py compilemessages --ignore=.venv
+
+# Explore's speed goals at 100,000 solutions on PostgreSQL (README, "Benchmarks"). Needs
+# PostgreSQL on 127.0.0.1; installs wrk from Debian when it is missing.
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) -m bench.run_explore
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
