@@ -58,6 +58,7 @@ messages: install-dev
 
 # Explore's speed goals at 100,000 solutions on PostgreSQL (README, "Benchmarks"). Needs
 # PostgreSQL on 127.0.0.1; installs wrk from Debian when it is missing.
+.PHONY: bench
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench.run_explore

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Organisation, User
+from explore import services
 from explore.models import (
     ActualValue,
     Area,
@@ -165,7 +166,9 @@ def _solutions_load(*, areas, cities, projects, providers, author) -> list[Solut
                 "author": author,
             },
         )
-        solution.areas.set([areas[slug] for slug in entry["areas"]])
+        services.solution_areas_set(
+            solution=solution, areas=[areas[slug] for slug in entry["areas"]]
+        )
         solution.tags.set([_tag(name) for name in entry["tags"]])
         solution.cities.set([cities[slug] for slug in entry["cities"]])
         solution.projects.set([projects[slug] for slug in entry["projects"]])

@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -19,6 +19,12 @@ from explore.models import (
 )
 
 MAX_QUERY_LENGTH = 200
+
+
+def country_choices():
+    # A callable, not a list: forms deep-copy their fields on every request, and copying
+    # some 250 translated country names cost more than running the search.
+    return list(countries)
 
 
 class SearchQueryField(forms.CharField):
@@ -46,7 +52,7 @@ class SolutionFilter(django_filters.FilterSet):
         method="filter_areas",
     )
     country = django_filters.MultipleChoiceFilter(
-        label=_("Provider country"), field_name="provider_country", choices=list(countries)
+        label=_("Provider country"), field_name="provider_country", choices=country_choices
     )
     maturity = django_filters.MultipleChoiceFilter(label=_("Maturity"), choices=Maturity.choices)
     provider_kind = django_filters.MultipleChoiceFilter(
@@ -69,12 +75,11 @@ class SolutionFilter(django_filters.FilterSet):
         fields = []
 
     def filter_areas(self, queryset, name, areas):
-        # Any of the chosen areas; a subquery keeps one row per solution.
+        # Any of the chosen areas, read from the solution's own area bits.
         if not areas:
             return queryset
-        through = queryset.model.areas.through
-        chosen = through.objects.filter(area__in=areas).values("solution_id")
-        return queryset.filter(pk__in=chosen)
+        chosen = F("area_mask").bitand(Area.mask_of(areas))
+        return queryset.alias(chosen_areas=chosen).filter(chosen_areas__gt=0)
 
     def keep(self, queryset, name, value):
         return queryset
@@ -99,7 +104,7 @@ class KnowledgeFilter(django_filters.FilterSet):
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     country = django_filters.MultipleChoiceFilter(
-        label=_("Country"), field_name="cities__country", choices=list(countries), distinct=True
+        label=_("Country"), field_name="cities__country", choices=country_choices, distinct=True
     )
     programme = django_filters.CharFilter(label=_("Programme"), lookup_expr="icontains")
 
@@ -116,7 +121,7 @@ class ProjectFilter(django_filters.FilterSet):
 
 class CityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
-    country = django_filters.MultipleChoiceFilter(label=_("Country"), choices=list(countries))
+    country = django_filters.MultipleChoiceFilter(label=_("Country"), choices=country_choices)
 
     class Meta:
         model = City

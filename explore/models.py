@@ -13,6 +13,9 @@ from django_countries.fields import CountryField
 from accounts.models import Organisation
 from marketplace.models import TimeStampedModel
 
+# Area bits live in a signed 64-bit column.
+MAX_AREA_BIT = 62
+
 
 class Area(models.Model):
     """A cross-cutting area; solutions, plans, investors and clusters are tagged with them."""
@@ -21,6 +24,10 @@ class Area(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # This area's bit in Solution.area_mask; fixed for the life of the area.
+    bit = models.PositiveSmallIntegerField(
+        unique=True, null=True, editable=False, validators=[MaxValueValidator(MAX_AREA_BIT)]
+    )
     interested_members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="areas_of_interest"
     )
@@ -32,6 +39,28 @@ class Area(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.bit is None:
+            self.bit = Area.first_free_bit()
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def first_free_bit() -> int:
+        taken = set(Area.objects.exclude(bit__isnull=True).values_list("bit", flat=True))
+        free = next((bit for bit in range(MAX_AREA_BIT + 1) if bit not in taken), None)
+        if free is None:
+            raise ValidationError(
+                _("There can be at most %(count)d areas.") % {"count": MAX_AREA_BIT + 1}
+            )
+        return free
+
+    @staticmethod
+    def mask_of(areas) -> int:
+        mask = 0
+        for area in areas:
+            mask |= 1 << area.bit
+        return mask
 
 
 class Tag(models.Model):
@@ -273,6 +302,9 @@ class Solution(ModeratedContent):
     cost_band = models.CharField(
         max_length=16, choices=CostBand.choices, default=CostBand.UNKNOWN, db_index=True
     )
+    # The areas again, one bit each (Area.bit): facets and area filters read one column
+    # instead of joining the through table. Kept in step by services.solution_areas_set.
+    area_mask = models.BigIntegerField(default=0, editable=False)
     cities = models.ManyToManyField(
         City, blank=True, related_name="solutions", verbose_name=_("deployed in")
     )
@@ -291,6 +323,12 @@ class Solution(ModeratedContent):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="solution_listing"),
             models.Index(fields=["status", "title"], name="solution_by_title"),
+            # Facet counts over the whole catalogue read this index alone.
+            models.Index(
+                fields=["maturity", "provider_kind", "provider_country", "cost_band", "area_mask"],
+                condition=Q(status="published", revision_of__isnull=True),
+                name="solution_facets_published",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,8 +1,9 @@
 """Full-text search behind one interface: ranked PostgreSQL search, or a portable fallback.
 
 On PostgreSQL each searchable row carries a weighted `search_vector` (title A, summary B,
-body C) kept by a trigger, indexed with GIN; trigram word similarity on the title catches
-misspellings. Elsewhere every word must appear in the title, summary or body.
+body C) kept by a trigger and indexed with GIN. When no row contains the words, trigram
+word similarity on the title (also GIN-indexed) catches misspellings. Elsewhere every word
+must appear in the title, summary or body.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
@@ -16,20 +17,22 @@ def uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search(queryset: QuerySet, text: str) -> QuerySet:
-    """Rows matching `text`, annotated with `rank` (higher is better)."""
+def search(queryset: QuerySet, text: str, *, fuzzy: bool = False) -> QuerySet:
+    """Rows matching `text`, annotated with `rank` (higher is better).
+
+    `fuzzy=True` asks for misspelling-tolerant matching instead: callers use it when the
+    exact search found nothing, so the slower trigram comparison runs only then.
+    """
     if not text:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
-    if uses_postgres():
-        return _postgres_search(queryset, text)
-    return _portable_search(queryset, text)
-
-
-def _postgres_search(queryset: QuerySet, text: str) -> QuerySet:
+    if not uses_postgres():
+        return _portable_search(queryset, text)
+    if fuzzy:
+        return queryset.filter(title__trigram_word_similar=text).annotate(
+            rank=TrigramWordSimilarity(text, "title")
+        )
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    return queryset.filter(Q(search_vector=query) | Q(title__trigram_word_similar=text)).annotate(
-        rank=SearchRank(F("search_vector"), query) + TrigramWordSimilarity(text, "title")
-    )
+    return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
 
 def _portable_search(queryset: QuerySet, text: str) -> QuerySet:

@@ -3,9 +3,11 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -27,7 +29,7 @@ from explore.models import (
     ReferenceProject,
     Solution,
 )
-from explore.search import search
+from explore.search import search, uses_postgres
 
 # Facets counted from one grouped query over these columns of Solution.
 SCALAR_FACETS = {
@@ -109,37 +111,139 @@ def solution_search(*, filters: SolutionFilter) -> SolutionSearchResult:
 
     Facets work as usual in shops: values within one facet are alternatives (any of
     them), facets combine with each other, and each facet's counts ignore its own choice
-    so that the alternatives stay visible. Two queries give every count.
+    so that the alternatives stay visible. One query counts every facet. When the words
+    match nothing, the search is tried again forgiving misspellings.
     """
-    data = filters.form.cleaned_data
-    text = data.get("q") or ""
-    selected_areas = list(data.get("area") or [])
-    scalar_choices = {name: set(data.get(name) or []) for name in SCALAR_FACETS}
-
-    matching = search(published_solutions(), text)
-    if selected_areas:
-        matching = filters.filter_areas(matching, "area", selected_areas)
-
-    groups = list(matching.order_by().values(*SCALAR_FACETS.values()).annotate(rows=Count("pk")))
-    facets = _scalar_facets(groups, scalar_choices)
-    total = _count_groups(groups, scalar_choices)
-
-    narrowed = matching
-    for name, column in SCALAR_FACETS.items():
-        if scalar_choices[name]:
-            narrowed = narrowed.filter(**{f"{column}__in": scalar_choices[name]})
-    facets.insert(
-        0, _area_facet(search(published_solutions(), text), scalar_choices, selected_areas)
-    )
-
-    ordered = narrowed.select_related("provider").prefetch_related(
-        Prefetch("areas", queryset=Area.objects.only("name", "slug"))
-    )
+    facets, total = solution_facets(filters=filters)
+    fuzzy = False
+    if total == 0 and filters.form.cleaned_data.get("q") and uses_postgres():
+        fuzzy = True
+        facets, total = solution_facets(filters=filters, fuzzy=True)
     return SolutionSearchResult(
-        solutions=ordered.order_by(*_solution_order(data.get("sort"), text)),
+        solutions=solution_matches(filters=filters, fuzzy=fuzzy),
         total=total,
         facets=facets,
     )
+
+
+def solution_matches(*, filters: SolutionFilter, fuzzy: bool = False) -> QuerySet[Solution]:
+    """The matching solutions in display order, with what a list shows and no more."""
+    data = filters.form.cleaned_data
+    text = data.get("q") or ""
+    matching = search(published_solutions(), text, fuzzy=fuzzy)
+    for name, column in SCALAR_FACETS.items():
+        if data.get(name):
+            matching = matching.filter(**{f"{column}__in": data[name]})
+    matching = filters.filter_areas(matching, "area", data.get("area"))
+    return (
+        matching.select_related("provider")
+        .defer("body", "replication_notes", "search_vector")
+        .order_by(*_solution_order(data.get("sort"), text))
+    )
+
+
+def solution_facets(*, filters: SolutionFilter, fuzzy: bool = False) -> tuple[list[Facet], int]:
+    """Counts for every facet value and the total, from one SQL statement.
+
+    The statement reads the search matches once (a common table expression) and groups
+    them per facet; each count's FILTER clause applies every choice but its own facet's.
+    """
+    data = filters.form.cleaned_data
+    matches = search(published_solutions(), data.get("q") or "", fuzzy=fuzzy).values(
+        *SCALAR_FACETS.values(), "area_mask"
+    )
+    matches_sql, matches_params = matches.query.sql_with_params()
+    conditions = _facet_conditions(data)
+
+    groupings = [*SCALAR_FACETS.items(), ("area", "area_mask"), ("total", None)]
+    selects, params = [], list(matches_params)
+    for name, column in groupings:
+        where, where_params = _all_conditions_but(conditions, None if name == "total" else name)
+        selects.append(_count_select(column, where))
+        params += [name, *where_params]
+    sql = f"WITH matches AS ({matches_sql}) " + " UNION ALL ".join(selects)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _facets_from_rows(rows, data)
+
+
+def _count_select(column: str | None, where: str) -> str:
+    # Column names come from SCALAR_FACETS and conditions from _facet_conditions: only
+    # placeholders carry the user's values.
+    value = f"CAST({column} AS TEXT)" if column else "''"
+    group = f" GROUP BY {column}" if column else ""
+    return f"SELECT %s, {value}, COUNT(*) FILTER (WHERE {where}) FROM matches{group}"  # noqa: S608
+
+
+def _facet_conditions(data: dict) -> dict[str, tuple[str, list]]:
+    """SQL for each facet that has a choice: the column must hold one of the chosen values."""
+    conditions = {}
+    for name, column in SCALAR_FACETS.items():
+        chosen = list(data.get(name) or [])
+        if chosen:
+            placeholders = ", ".join(["%s"] * len(chosen))
+            conditions[name] = (f"{column} IN ({placeholders})", chosen)
+    if data.get("area"):
+        conditions["area"] = ("(area_mask & %s) <> 0", [Area.mask_of(data["area"])])
+    return conditions
+
+
+def _all_conditions_but(conditions: dict, facet: str | None) -> tuple[str, list]:
+    kept = [condition for name, condition in conditions.items() if name != facet]
+    if not kept:
+        return "1 = 1", []
+    return " AND ".join(sql for sql, _params in kept), [p for _sql, ps in kept for p in ps]
+
+
+def _facets_from_rows(rows, data: dict) -> tuple[list[Facet], int]:
+    counts = {name: Counter() for name in [*SCALAR_FACETS, "area", "total"]}
+    for facet, value, count in rows:
+        counts[facet][value] += count
+    total = counts["total"][""]
+    facets = [_area_facet(counts["area"], data)]
+    for name in SCALAR_FACETS:
+        chosen = set(data.get(name) or [])
+        labels = FACET_LABELS[name]
+        values = [
+            FacetValue(value, str(labels.get(value, value)), count, value in chosen)
+            for value, count in sorted(counts[name].items(), key=lambda item: (-item[1], item[0]))
+            if value and count
+        ]
+        facets.append(Facet(name, values, sum(counts[name].values()) if chosen else None))
+    return facets, total
+
+
+def _area_facet(counts_by_mask: Counter, data: dict) -> Facet:
+    chosen = {area.pk for area in data.get("area") or []}
+    per_area = Counter()
+    for mask, count in counts_by_mask.items():
+        for bit in _bits(int(mask)):
+            per_area[bit] += count
+    values = [
+        FacetValue(area.slug, area.name, per_area[area.bit], area.pk in chosen)
+        for area in area_list()
+        if per_area[area.bit]
+    ]
+    return Facet("area", values, sum(counts_by_mask.values()) if chosen else None)
+
+
+def _bits(mask: int):
+    bit = 0
+    while mask:
+        if mask & 1:
+            yield bit
+        mask >>= 1
+        bit += 1
+
+
+def with_area_names(solutions) -> list[Solution]:
+    """Attach `listed_areas` to each solution from its area bits, without a query per row."""
+    solutions = list(solutions)
+    by_bit = {area.bit: area for area in area_list()}
+    for solution in solutions:
+        solution.listed_areas = [by_bit[bit] for bit in _bits(solution.area_mask) if bit in by_bit]
+    return solutions
 
 
 def _solution_order(sort: str | None, text: str) -> list[str]:
@@ -148,55 +252,6 @@ def _solution_order(sort: str | None, text: str) -> list[str]:
     if sort == "newest" or not text:
         return ["-published_at", "-id"]
     return ["-rank", "-published_at", "-id"]
-
-
-def _matches(group: dict, choices: dict[str, set], *, ignore: str | None = None) -> bool:
-    return all(
-        not chosen or group[SCALAR_FACETS[name]] in chosen
-        for name, chosen in choices.items()
-        if name != ignore
-    )
-
-
-def _count_groups(groups, choices, *, ignore=None) -> int:
-    return sum(group["rows"] for group in groups if _matches(group, choices, ignore=ignore))
-
-
-def _scalar_facets(groups, choices) -> list[Facet]:
-    facets = []
-    for name, column in SCALAR_FACETS.items():
-        counts = Counter()
-        for group in groups:
-            if _matches(group, choices, ignore=name) and group[column]:
-                counts[group[column]] += group["rows"]
-        labels = FACET_LABELS[name]
-        values = [
-            FacetValue(value, str(labels.get(value, value)), count, value in choices[name])
-            for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        ]
-        without = _count_groups(groups, choices, ignore=name) if choices[name] else None
-        facets.append(Facet(name, values, without))
-    return facets
-
-
-def _area_facet(searched, scalar_choices, selected_areas) -> Facet:
-    """Counts per area among results filtered by everything but the area choice."""
-    base = searched
-    for name, column in SCALAR_FACETS.items():
-        if scalar_choices[name]:
-            base = base.filter(**{f"{column}__in": scalar_choices[name]})
-    rows = (
-        Solution.areas.through.objects.filter(solution__in=base.values("pk"))
-        .values("area__slug", "area__name", "area__position")
-        .annotate(rows=Count("solution_id"))
-        .order_by("area__position")
-    )
-    chosen = {area.slug for area in selected_areas}
-    values = [
-        FacetValue(row["area__slug"], row["area__name"], row["rows"], row["area__slug"] in chosen)
-        for row in rows
-    ]
-    return Facet("area", values, base.count() if selected_areas else None)
 
 
 def get_solution_for_user(user, slug: str) -> Solution:
@@ -209,20 +264,57 @@ def get_solution_for_user(user, slug: str) -> Solution:
     return solution
 
 
-def solution_detail(*, solution: Solution) -> dict:
-    """What a solution page shows besides the solution: where it runs and what is related."""
-    projects = list(solution.projects.only("name", "acronym", "slug"))
-    cities = list(solution.cities.only("name", "slug", "country"))
-    areas = list(solution.areas.all())
-    related = list(
+RELATED_CANDIDATES = 50
+
+
+class SolutionPage:
+    """What a solution page shows besides the solution, loaded only when first used.
+
+    The page caches its rendered body, so on a cache hit none of these queries run.
+    """
+
+    def __init__(self, solution: Solution):
+        self.solution = solution
+
+    @cached_property
+    def projects(self):
+        return list(self.solution.projects.only("name", "acronym", "slug"))
+
+    @cached_property
+    def cities(self):
+        return list(self.solution.cities.only("name", "slug", "country"))
+
+    @cached_property
+    def areas(self):
+        return with_area_names([self.solution])[0].listed_areas
+
+    @cached_property
+    def related(self):
+        return related_solutions(solution=self.solution)
+
+
+def solution_detail(*, solution: Solution) -> SolutionPage:
+    return SolutionPage(solution)
+
+
+def related_solutions(*, solution: Solution, limit: int = 5) -> list[Solution]:
+    """Recent solutions sharing the most areas with this one.
+
+    Only the newest candidates that share any area are compared, so the page stays fast
+    however many thousands of solutions share a popular area.
+    """
+    if not solution.area_mask:
+        return []
+    candidates = list(
         published_solutions()
-        .filter(areas__in=areas)
+        .alias(shared=F("area_mask").bitand(solution.area_mask))
+        .filter(shared__gt=0)
         .exclude(pk=solution.pk)
-        .annotate(shared=Count("areas"))
-        .order_by("-shared", "-published_at")
-        .only("title", "slug", "summary")[:5]
+        .order_by("-published_at", "-id")
+        .only("title", "slug", "summary", "area_mask", "published_at")[:RELATED_CANDIDATES]
     )
-    return {"projects": projects, "cities": cities, "areas": areas, "related": related}
+    candidates.sort(key=lambda other: -(other.area_mask & solution.area_mask).bit_count())
+    return candidates[:limit]
 
 
 def project_list(*, filters) -> QuerySet[ReferenceProject]:

@@ -93,8 +93,22 @@ def _derive_solution_fields(solution: Solution) -> None:
 def _set_relations(item, data: dict) -> None:
     _fields, relations = _fields_for(item)
     for name in relations:
-        if name in data:
+        if name not in data:
+            continue
+        if isinstance(item, Solution) and name == "areas":
+            solution_areas_set(solution=item, areas=data[name])
+        else:
             getattr(item, name).set(data[name])
+
+
+def solution_areas_set(*, solution: Solution, areas) -> None:
+    """File a solution under areas, keeping its one-column copy (`area_mask`) in step."""
+    areas = list(areas)
+    solution.areas.set(areas)
+    mask = Area.mask_of(areas)
+    if mask != solution.area_mask:
+        solution.area_mask = mask
+        Solution.objects.filter(pk=solution.pk).update(area_mask=mask)
 
 
 def _record(item, action: str, actor, reason: str = "") -> ModerationRecord:
@@ -167,9 +181,13 @@ def _copy_content(*, source, target) -> None:
 
 def _copy_relations(*, source, target, data: dict) -> None:
     _fields, relations = _fields_for(source)
-    for name in relations:
-        values = data[name] if name in data else getattr(source, name).all()
-        getattr(target, name).set(values)
+    _set_relations(
+        target,
+        {
+            name: data[name] if name in data else list(getattr(source, name).all())
+            for name in relations
+        },
+    )
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from explore.views import catalogue, contribute
+from explore.views import catalogue, contribute, exports, visuals
 
 app_name = "explore"
 
@@ -15,8 +15,20 @@ urlpatterns = [
     path("cities/<slug:slug>/", catalogue.city_detail, name="city-detail"),
     path("indicators/", catalogue.indicator_list, name="indicator-list"),
     path("indicators/<slug:slug>/", catalogue.indicator_detail, name="indicator-detail"),
+    path("map/", visuals.explore_map, name="map"),
+    path(
+        "indicators/<slug:slug>/comparison.svg",
+        visuals.indicator_comparison_chart,
+        name="indicator-comparison-chart",
+    ),
+    path("measurements/<int:pk>/chart.svg", visuals.measurement_chart, name="measurement-chart"),
     path("knowledge/", catalogue.knowledge_list, name="knowledge-list"),
     path("knowledge/<slug:slug>/", catalogue.knowledge_detail, name="knowledge-detail"),
+    path("solutions/export.<str:fmt>", exports.solution_export, name="solution-export"),
+    path("projects/export.<str:fmt>", exports.project_export, name="project-export"),
+    path("cities/export.<str:fmt>", exports.city_export, name="city-export"),
+    path("indicators/export.<str:fmt>", exports.indicator_export, name="indicator-export"),
+    path("knowledge/export.<str:fmt>", exports.knowledge_export, name="knowledge-export"),
     path("interests/", contribute.interests_update, name="interests-update"),
     path("contribute/<str:kind>/", contribute.item_create, name="item-create"),
     path("contribute/<str:kind>/<int:pk>/", contribute.item_edit, name="item-edit"),

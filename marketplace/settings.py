@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_htmx",
     "csp",
+    "js_lib_leaflet",  # Leaflet's JS, CSS and images as static files of this app
     "marketplace",
     "accounts",
     "explore",
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "explore.maps.map_settings",
             ],
         },
     },
@@ -269,6 +271,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name with another need a name of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "KnowledgeKindEnum": "explore.models.KnowledgeItem.Kind",
+        "PublicationStatusEnum": "explore.models.PublicationStatus",
+        "ProjectCityRoleEnum": "explore.models.ProjectCity.Role",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "marketplace.openapi.add_error_responses",
@@ -296,6 +304,10 @@ LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+# Tile servers require a credit line, e.g. "© OpenStreetMap contributors" (plain text).
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+# Mounts a no-work view at /bench/baseline/ that `make bench` compares pages against.
+BENCH_BASELINE = env_bool("BENCH_BASELINE", False)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
+from explore import api as explore_api
 from marketplace import health, views
 
 # The admin signs in through allauth: same rate limits, e-mail verification and MFA.
@@ -13,6 +14,7 @@ admin.site.site_header = "Smart Cities Marketplace"
 
 api_v1 = [
     path("me/", accounts_api.me, name="me"),
+    *explore_api.router.urls,
 ]
 
 urlpatterns = [
@@ -32,6 +34,9 @@ urlpatterns = [
 ]
 
 handler500 = "marketplace.views.server_error"
+
+if settings.BENCH_BASELINE:
+    urlpatterns.append(path("bench/baseline/", views.bench_baseline, name="bench-baseline"))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

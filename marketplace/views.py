@@ -7,6 +7,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
+def bench_baseline(request: HttpRequest) -> HttpResponse:
+    # The least a request can cost in this app (middleware, routing, no database, no
+    # template): `make bench` states page throughput as a share of this view's.
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without context processors' failures in mind: the template needs nothing.

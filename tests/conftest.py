@@ -1,8 +1,10 @@
 """Personas shared by every test: one fixture per role a page must admit or refuse."""
 
+import importlib
 import os
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
 
@@ -41,6 +43,24 @@ def _isolated_cache():
     _clear_test_cache()
     yield
     _clear_test_cache()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """The areas that a data migration loads, back after a transactional test flushed them."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        names & {"transactional_db", "live_server"}
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from explore.models import Area
+
+    if not Area.objects.exists():
+        load_areas = importlib.import_module("explore.migrations.0002_load_areas").load_areas
+        load_areas(django_apps, schema_editor=None)
 
 
 @pytest.fixture

@@ -49,7 +49,9 @@ def query_was_shortened(request: HttpRequest) -> bool:
 def index(request: HttpRequest) -> HttpResponse:
     context = {
         "areas": selectors.area_list(),
-        "latest_solutions": selectors.published_solutions().order_by("-published_at")[:6],
+        "latest_solutions": selectors.with_area_names(
+            selectors.published_solutions().select_related("provider").order_by("-published_at")[:6]
+        ),
         "latest_knowledge": selectors.published_knowledge().order_by("-published_at")[:4],
     }
     return render(request, "explore/index.html", context)
@@ -71,9 +73,11 @@ def solution_list(request: HttpRequest) -> HttpResponse:
     if not filters.is_valid():
         return render(request, "explore/solution_list.html", context, status=400)
     result = selectors.solution_search(filters=filters)
+    page = page_of(request, result.solutions, count=result.total)
+    page.object_list = selectors.with_area_names(page.object_list)
     context.update(
         result=result,
-        page=page_of(request, result.solutions, count=result.total),
+        page=page,
         querystring=request.GET.copy(),
     )
     return render(request, "explore/solution_list.html", context)
@@ -81,7 +85,7 @@ def solution_list(request: HttpRequest) -> HttpResponse:
 
 def solution_detail(request: HttpRequest, slug: str) -> HttpResponse:
     solution = selectors.get_solution_for_user(request.user, slug)
-    context = {"solution": solution, **selectors.solution_detail(solution=solution)}
+    context = {"solution": solution, "detail": selectors.solution_detail(solution=solution)}
     return render(request, "explore/solution_detail.html", context)
 
 

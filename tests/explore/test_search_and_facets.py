@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation
-from explore import selectors
+from explore import selectors, services
 from explore.filters import SolutionFilter
 from explore.models import Area, CostBand, Maturity, PublicationStatus, Solution
 from tests.factories import OrganisationFactory
@@ -39,7 +39,7 @@ def add_solution(
         status=status,
         published_at=timezone.now() if status == PublicationStatus.PUBLISHED else None,
     )
-    solution.areas.set(Area.objects.filter(slug__in=areas))
+    services.solution_areas_set(solution=solution, areas=Area.objects.filter(slug__in=areas))
     return solution
 
 

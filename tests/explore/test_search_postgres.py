@@ -5,7 +5,7 @@ from django.db import connection
 
 from explore.models import Solution
 from explore.search import search
-from tests.explore.test_search_and_facets import add_solution
+from tests.explore.test_search_and_facets import add_solution, run_search
 from tests.services import require_postgres
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,15 @@ def explain(queryset) -> str:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_an_exact_search_does_not_fall_back_to_the_slower_fuzzy_match():
+    add_solution("Photovoltaic carports")
+    add_solution("Photovoltaic facades")
+
+    result = run_search(q="facades")
+
+    assert [s.title for s in result.solutions] == ["Photovoltaic facades"]
 
 
 def test_search_uses_the_gin_index_on_the_stored_vector():
@@ -45,6 +54,7 @@ def test_the_vector_is_kept_current_when_a_row_changes():
 def test_a_misspelt_word_still_finds_the_solution():
     add_solution("Photovoltaic carports")
 
-    found = search(Solution.objects.all(), "photovoltiac")
+    result = run_search(q="photovoltiac")
 
-    assert [s.title for s in found] == ["Photovoltaic carports"]
+    assert [s.title for s in result.solutions] == ["Photovoltaic carports"]
+    assert result.total == 1

@@ -237,6 +237,7 @@ class CatalogueFaker:
         self.words = words
         self.areas = areas
         self.area_ids_by_slug = {area.slug: area.pk for area in areas}
+        self.area_bits = {area.pk: area.bit for area in areas}
         # Only areas the word lists know how to write about (curators may add others).
         self.area_slugs = sorted(set(self.area_ids_by_slug) & set(words["things_by_area"]))
         if not self.area_slugs:
@@ -281,6 +282,7 @@ class CatalogueFaker:
             provider=provider,
             provider_kind=kind,
             provider_country=country,
+            area_mask=sum(1 << self.area_bits[area_id] for area_id in set(area_ids)),
         )
         links = {
             "areas": area_ids,

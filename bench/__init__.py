@@ -1,0 +1,1 @@
+"""Benchmarks of the speed goals; `make bench` runs them (see README, "Benchmarks")."""
