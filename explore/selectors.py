@@ -142,30 +142,79 @@ def solution_matches(*, filters: SolutionFilter, fuzzy: bool = False) -> QuerySe
     )
 
 
+FACET_GROUPINGS = [*SCALAR_FACETS.items(), ("area", "area_mask")]
+
+
 def solution_facets(*, filters: SolutionFilter, fuzzy: bool = False) -> tuple[list[Facet], int]:
     """Counts for every facet value and the total, from one SQL statement.
 
-    The statement reads the search matches once (a common table expression) and groups
-    them per facet; each count's FILTER clause applies every choice but its own facet's.
+    Each count's FILTER clause applies every choice but its own facet's. PostgreSQL
+    groups the matches by every facet in one pass (GROUPING SETS, served from the covering
+    facet index when there are no search words); elsewhere one grouped SELECT per facet
+    over a common table expression gives the same rows.
     """
     data = filters.form.cleaned_data
-    matches = search(published_solutions(), data.get("q") or "", fuzzy=fuzzy).values(
-        *SCALAR_FACETS.values(), "area_mask"
+    matches = (
+        search(published_solutions(), data.get("q") or "", fuzzy=fuzzy)
+        .order_by()
+        .values(*SCALAR_FACETS.values(), "area_mask")
     )
     matches_sql, matches_params = matches.query.sql_with_params()
     conditions = _facet_conditions(data)
+    build = _grouping_sets_sql if uses_postgres() else _union_sql
+    sql, params = build(matches_sql, list(matches_params), conditions)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if build is _grouping_sets_sql:
+        rows = _facet_rows_from_grouping_sets(rows)
+    return _facets_from_rows(rows, data)
 
-    groupings = [*SCALAR_FACETS.items(), ("area", "area_mask"), ("total", None)]
-    selects, params = [], list(matches_params)
-    for name, column in groupings:
+
+def _grouping_sets_sql(matches_sql: str, matches_params: list, conditions: dict):
+    """One pass over the matches: a row per facet value, tagged with its facet's name."""
+    counts, label_cases, params = [], [], []
+    for name, _column in [*FACET_GROUPINGS, ("total", None)]:
+        where, where_params = _all_conditions_but(conditions, None if name == "total" else name)
+        counts.append(f"COUNT(*) FILTER (WHERE {where})")
+        params += where_params
+    params += matches_params  # the subquery comes after the counts in the statement
+    select_counts = ", ".join(counts)
+    for name, column in FACET_GROUPINGS:
+        label_cases.append(f"WHEN GROUPING({column}) = 0 THEN '{name}'")
+    columns = ", ".join(column for _name, column in FACET_GROUPINGS)
+    sets = ", ".join(f"({column})" for _name, column in FACET_GROUPINGS)
+    # Names and conditions are ours; the user's values travel as parameters.
+    sql = (
+        f"SELECT CASE {' '.join(label_cases)} ELSE 'total' END, {columns}, {select_counts} "  # noqa: S608
+        f"FROM ({matches_sql}) AS matches GROUP BY GROUPING SETS ({sets}, ())"
+    )
+    return sql, params
+
+
+def _union_sql(matches_sql: str, params: list, conditions: dict):
+    selects = []
+    for name, column in [*FACET_GROUPINGS, ("total", None)]:
         where, where_params = _all_conditions_but(conditions, None if name == "total" else name)
         selects.append(_count_select(column, where))
         params += [name, *where_params]
     sql = f"WITH matches AS ({matches_sql}) " + " UNION ALL ".join(selects)  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return _facets_from_rows(rows, data)
+    return sql, params
+
+
+def _facet_rows_from_grouping_sets(rows) -> list[tuple[str, str, int]]:
+    """(facet, value, count) from the wide rows of the GROUPING SETS statement."""
+    names = [name for name, _column in FACET_GROUPINGS]
+    facet_rows = []
+    for row in rows:
+        facet, values, counts = row[0], row[1 : 1 + len(names)], row[1 + len(names) :]
+        if facet == "total":
+            facet_rows.append(("total", "", counts[-1]))
+        else:
+            index = names.index(facet)
+            value = values[index]
+            facet_rows.append((facet, "" if value is None else str(value), counts[index]))
+    return facet_rows
 
 
 def _count_select(column: str | None, where: str) -> str:
