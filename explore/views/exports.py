@@ -228,26 +228,10 @@ def _export(request: HttpRequest, export: Export, fmt: str) -> HttpResponse:
     return response
 
 
-@require_safe
-def solution_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    return _export(request, SOLUTIONS, fmt)
+EXPORTS = {export.name: export for export in (SOLUTIONS, PROJECTS, CITIES, INDICATORS, KNOWLEDGE)}
 
 
 @require_safe
-def project_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    return _export(request, PROJECTS, fmt)
-
-
-@require_safe
-def city_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    return _export(request, CITIES, fmt)
-
-
-@require_safe
-def indicator_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    return _export(request, INDICATORS, fmt)
-
-
-@require_safe
-def knowledge_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    return _export(request, KNOWLEDGE, fmt)
+def list_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """`kind` comes from the URL pattern (one per list), `fmt` from the address."""
+    return _export(request, EXPORTS[kind], fmt)
