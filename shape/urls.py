@@ -1,9 +1,9 @@
 from django.urls import path
 
-from shape import views
+from shape.views import plans
 
 app_name = "shape"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", plans.index, name="index"),
 ]
