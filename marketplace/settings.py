@@ -134,7 +134,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30 if CELERY_TASK_TIME_LI
 # Redis redelivers an unacknowledged task after the visibility timeout; it must exceed the
 # longest task, or a slow task would run twice.
 CELERY_VISIBILITY_TIMEOUT = CELERY_TASK_TIME_LIMIT * 2 + 60
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
