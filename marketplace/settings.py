@@ -276,6 +276,7 @@ SPECTACULAR_SETTINGS = {
         "KnowledgeKindEnum": "explore.models.KnowledgeItem.Kind",
         "PublicationStatusEnum": "explore.models.PublicationStatus",
         "ProjectCityRoleEnum": "explore.models.ProjectCity.Role",
+        "PlanStatusEnum": "shape.models.PlanStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import api as accounts_api
 from explore import api as explore_api
 from marketplace import health, views
+from shape import api as shape_api
 
 # The admin signs in through allauth: same rate limits, e-mail verification and MFA.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -15,6 +16,7 @@ admin.site.site_header = "Smart Cities Marketplace"
 api_v1 = [
     path("me/", accounts_api.me, name="me"),
     *explore_api.router.urls,
+    *shape_api.router.urls,
 ]
 
 urlpatterns = [

@@ -47,7 +47,7 @@ def _isolated_cache():
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """The areas that a data migration loads, back after a transactional test flushed them."""
+    """Reference data that migrations load, back after a transactional test flushed it."""
     marker = request.node.get_closest_marker("django_db")
     names = set(request.fixturenames)
     if marker is None and not names & {"db", "transactional_db", "live_server"}:
@@ -57,10 +57,14 @@ def _reference_data(request):
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
     from explore.models import Area
+    from shape.models import ChecklistTemplate
 
     if not Area.objects.exists():
         load_areas = importlib.import_module("explore.migrations.0002_load_areas").load_areas
         load_areas(django_apps, schema_editor=None)
+    if not ChecklistTemplate.objects.exists():
+        migration = importlib.import_module("shape.migrations.0002_reference_data")
+        migration.load_reference_data(django_apps, schema_editor=None)
 
 
 @pytest.fixture

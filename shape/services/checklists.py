@@ -1,7 +1,5 @@
 """Writes to bankability checklists: a plan's answers, and the curators' template versions."""
 
-from pathlib import Path
-
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -16,66 +14,12 @@ from shape.models import (
     ChecklistTemplate,
     ProjectPlan,
 )
-
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-
-# What a file of each accepted type starts with. The name alone proves nothing: a renamed
-# executable would pass, so the first bytes must agree with it. Office files are zip
-# archives; CSV is plain text and is checked by decoding instead.
-ZIP = (b"PK\x03\x04",)
-EVIDENCE_SIGNATURES = {
-    ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".docx": ZIP,
-    ".xlsx": ZIP,
-    ".odt": ZIP,
-    ".ods": ZIP,
-    ".csv": None,
-}
-
-
-def _file_start(file, size: int = 2048) -> bytes:
-    file.seek(0)
-    start = file.read(size)
-    file.seek(0)
-    return start
-
-
-def _looks_like_text(start: bytes) -> bool:
-    if b"\x00" in start:
-        return False
-    try:
-        start.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # The sample may cut a multi-byte character in half at its end.
-        return error.start >= len(start) - 3
-    return True
+from shape.uploads import document_check
 
 
 def evidence_file_check(file) -> None:
     """Refuse evidence that is not one of the accepted document types or is over 10 MB."""
-    suffix = Path(file.name or "").suffix.lower()
-    if suffix not in EVIDENCE_SIGNATURES:
-        raise DomainError(
-            _(
-                "Attach a PDF, PNG or JPEG image, Word or Excel file, OpenDocument text or "
-                "spreadsheet, or CSV file."
-            ),
-            field="evidence_file",
-        )
-    if file.size > MAX_EVIDENCE_BYTES:
-        raise DomainError(_("The evidence file is larger than 10 MB."), field="evidence_file")
-    start = _file_start(file)
-    signatures = EVIDENCE_SIGNATURES[suffix]
-    matches = _looks_like_text(start) if signatures is None else start.startswith(signatures)
-    if not matches:
-        raise DomainError(
-            _("The file's content does not match its %(type)s name; export it again.")
-            % {"type": suffix[1:].upper()},
-            field="evidence_file",
-        )
+    document_check(file, field="evidence_file")
 
 
 @transaction.atomic

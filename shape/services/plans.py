@@ -1,7 +1,5 @@
 """Every write to a project plan: editing, the review workflow, versions and history."""
 
-from pathlib import Path
-
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -26,6 +24,7 @@ from shape.models import (
     Risk,
 )
 from shape.steps import missing_by_step
+from shape.uploads import document_check
 
 PLAN_FIELDS = [
     "title",
@@ -41,9 +40,6 @@ PLAN_FIELDS = [
     "planned_end",
 ]
 PLAN_RELATIONS = ["areas", "solutions", "reference_projects", "instruments"]
-
-ATTACHMENT_TYPES = {".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".odt", ".ods", ".csv"}
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 def _locked(plan: ProjectPlan) -> ProjectPlan:
@@ -157,11 +153,7 @@ def plan_part_remove(*, plan, actor, kind: str, pk: int) -> None:
 
 
 def attachment_add(*, plan, actor, title: str, file) -> Attachment:
-    suffix = Path(file.name).suffix.lower()
-    if suffix not in ATTACHMENT_TYPES:
-        raise DomainError(_("Attach a PDF, image, office document or CSV file."), field="file")
-    if file.size > MAX_ATTACHMENT_BYTES:
-        raise DomainError(_("The file is larger than 10 MB."), field="file")
+    document_check(file, field="file")
     content_type = getattr(file, "content_type", "") or "application/octet-stream"
     return _add_part(
         Attachment,

@@ -271,6 +271,23 @@ def test_loading_the_reference_data_again_changes_nothing():
     assert ChecklistTemplate.objects.filter(is_current=True).count() == 1
 
 
+@pytest.mark.django_db
+def test_the_reference_data_migration_can_be_reversed_and_loaded_again():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("shape.migrations.0002_reference_data")
+
+    migration.unload_reference_data(apps, schema_editor=None)
+    assert not Instrument.objects.exists()
+    assert not ChecklistTemplate.objects.filter(name="Bankability checklist").exists()
+
+    migration.load_reference_data(apps, schema_editor=None)
+    assert Instrument.objects.count() == 8
+    assert ChecklistTemplate.objects.get(is_current=True).dimensions.count() == 14
+
+
 # --- Answering (the service) ----------------------------------------------------------------
 
 

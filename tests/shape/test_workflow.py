@@ -19,6 +19,7 @@ from shape.models import (
     PlanStatus,
 )
 from shape.services import plans as services
+from shape.uploads import MAX_DOCUMENT_BYTES
 from tests.factories import UserFactory
 from tests.services import require_postgres
 from tests.shape.factories import PlanFactory
@@ -221,7 +222,7 @@ def test_an_attachment_of_the_wrong_type_or_size_is_refused(promoter, template):
 
     plan = PlanFactory(promoter=promoter, checklist_template=template)
     script = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
-    huge = SimpleUploadedFile("plan.pdf", b"0" * (services.MAX_ATTACHMENT_BYTES + 1))
+    huge = SimpleUploadedFile("plan.pdf", b"0" * (MAX_DOCUMENT_BYTES + 1))
 
     for upload in (script, huge):
         with pytest.raises(DomainError) as refused:
