@@ -42,8 +42,8 @@ def checklist_answer_set(
         raise NotAllowed(_("Only the plan's promoter and co-editors answer its checklist."))
     if not permissions.can_edit_plan(actor, plan):
         raise StateConflict(
-            _("The checklist cannot be changed while the plan is %(status)s.")
-            % {"status": plan.get_status_display().lower()}
+            _("The checklist cannot be changed while the plan's status is “%(status)s”.")
+            % {"status": plan.get_status_display()}
         )
     if answer not in ChecklistAnswer.Answer.values:
         raise DomainError(_("Choose one of the answers."), field="answer")

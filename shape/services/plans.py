@@ -51,8 +51,8 @@ def _require_editable(plan: ProjectPlan, actor) -> None:
         raise NotAllowed(_("Only the plan's promoter and co-editors change it."))
     if plan.status not in permissions.EDITABLE_STATUSES:
         raise StateConflict(
-            _("The plan cannot be changed while it is %(status)s.")
-            % {"status": plan.get_status_display().lower()}
+            _("The plan cannot be changed while its status is “%(status)s”.")
+            % {"status": plan.get_status_display()}
         )
 
 
@@ -189,8 +189,8 @@ def plan_missing(plan: ProjectPlan) -> list[str]:
 def _transition(plan, *, actor, allowed_from, to_status, comment="") -> ProjectPlan:
     if plan.status not in allowed_from:
         raise StateConflict(
-            _("A plan that is %(status)s cannot move to “%(target)s”.")
-            % {"status": plan.get_status_display().lower(), "target": PlanStatus(to_status).label}
+            _("A plan whose status is “%(status)s” cannot move to “%(target)s”.")
+            % {"status": plan.get_status_display(), "target": PlanStatus(to_status).label}
         )
     from_status = plan.status
     plan.status = to_status

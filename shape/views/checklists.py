@@ -142,8 +142,8 @@ def checklist_answer(request: HttpRequest, pk: int, item_id: int) -> HttpRespons
     if not permissions.can_edit_plan(request.user, plan):
         messages.error(
             request,
-            _("The checklist cannot be changed while the plan is %(status)s.")
-            % {"status": plan.get_status_display().lower()},
+            _("The checklist cannot be changed while the plan's status is “%(status)s”.")
+            % {"status": plan.get_status_display()},
         )
         return redirect(_item_url(plan, item))
     form = _answer_form(item, data=request.POST, files=request.FILES)

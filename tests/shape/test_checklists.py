@@ -679,7 +679,7 @@ def test_a_submitted_plan_refuses_answers_with_a_message(client_for, promoter, d
 
     response = client.post(answer_url(plan, default_items[0]), {"answer": MET}, follow=True)
 
-    assert "cannot be changed while the plan is submitted" in response.content.decode()
+    assert "status is “Submitted”" in response.content.decode()
     assert 'type="radio"' not in response.content.decode()
     assert not plan.answers.exists()
 
