@@ -43,4 +43,7 @@ if settings.BENCH_BASELINE:
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Only public uploads; plans' files go through their access-checked download views.
+    urlpatterns += static(
+        f"{settings.MEDIA_URL}solutions/", document_root=settings.MEDIA_ROOT / "solutions"
+    )

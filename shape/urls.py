@@ -1,10 +1,20 @@
 from django.urls import path
 
-from shape.views import checklists, dialogue, plans
+from shape.views import checklists, dialogue, files, plans
 
 app_name = "shape"
 
 urlpatterns = [
+    path(
+        "plans/<int:pk>/attachments/<int:attachment_id>/",
+        files.attachment_download,
+        name="attachment-download",
+    ),
+    path(
+        "plans/<int:pk>/evidence/<int:answer_id>/",
+        files.evidence_download,
+        name="evidence-download",
+    ),
     path("", plans.index, name="index"),
     # Plans, the step-by-step editor and the review workflow (shape/views/plans.py)
     path("review/", plans.review_queue, name="review-queue"),

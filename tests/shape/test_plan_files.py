@@ -1,0 +1,55 @@
+"""A plan's files download only for those who may see the plan, and never inline."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from shape.services import plans as services
+from tests.shape.factories import PlanFactory
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n% a tiny test document\n"
+
+
+@pytest.fixture
+def attachment(promoter, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    plan = PlanFactory(promoter=promoter)
+    upload = SimpleUploadedFile("business-case.pdf", PDF, content_type="application/pdf")
+    return services.attachment_add(plan=plan, actor=promoter, title="Business case", file=upload)
+
+
+def download_url(attachment):
+    return reverse("shape:attachment-download", args=[attachment.plan_id, attachment.pk])
+
+
+def test_the_team_downloads_an_attachment_as_a_file(client_for, promoter, attachment):
+    response = client_for(promoter).get(download_url(attachment))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert b"".join(response.streaming_content) == PDF
+
+
+@pytest.mark.parametrize("persona", ["other_promoter", "investor", "member"])
+def test_people_outside_the_plan_get_a_404(client_for, request, attachment, persona):
+    user = request.getfixturevalue(persona)
+
+    assert client_for(user).get(download_url(attachment)).status_code == 404
+
+
+def test_a_visitor_is_sent_to_sign_in(client, attachment):
+    response = client.get(download_url(attachment))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_an_attachment_of_another_plan_is_not_reachable_through_this_one(
+    client_for, promoter, attachment
+):
+    own_plan = PlanFactory(promoter=promoter)
+    url = reverse("shape:attachment-download", args=[own_plan.pk, attachment.pk])
+
+    assert client_for(promoter).get(url).status_code == 404
