@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import is_curator, is_investor, is_promoter
 from marketplace.errors import DomainError, NotAllowed
 from marketplace.permissions import require
-from shape import forms, permissions, selectors
+from shape import eligibility, forms, permissions, selectors
 from shape.models import PlanStatus, ProjectPlan
 from shape.services import plans as services
 from shape.steps import STEPS, STEPS_BY_SLUG, missing_by_step
@@ -224,6 +224,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "first_step": STEPS[0].slug,
         "decision_form": forms.DecisionForm(),
         "co_editor_form": forms.CoEditorForm(),
+        "facilities": eligibility.facility_checks(plan),
+        "facilities_note": eligibility.FACILITIES_NOTE,
     }
     if curator:
         context["review_comment_form"] = forms.ReviewCommentForm(plan=plan)

@@ -142,3 +142,15 @@ def test_the_three_year_window_survives_a_leap_day(promoter):
     results = eligibility.facility_checks(plan, today=date(2024, 2, 29))
 
     assert results[0].met
+
+
+@pytest.mark.django_db
+def test_the_plan_page_shows_which_facilities_the_plan_meets_and_why(client_for, promoter):
+    from tests.shape.factories import PlanFactory
+
+    plan = PlanFactory(promoter=promoter, total_investment_eur=800_000, funding_sought_eur=500_000)
+
+    page = client_for(promoter).get(plan.get_absolute_url()).content.decode()
+
+    assert "EU facilities this plan may fit" in page
+    assert "below the" in page
