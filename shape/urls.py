@@ -29,6 +29,7 @@ urlpatterns = [
     path("plans/<int:pk>/versions/", plans.plan_versions, name="plan-versions"),
     path("plans/<int:pk>/comments/", plans.review_comment_add, name="review-comment-add"),
     path("plans/<int:pk>/co-editors/", plans.co_editor_add, name="co-editor-add"),
+    path("plans/<int:pk>/share/", plans.plan_share, name="plan-share"),
     path(
         "plans/<int:pk>/co-editors/<int:user_pk>/remove/",
         plans.co_editor_remove,

@@ -224,6 +224,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "first_step": STEPS[0].slug,
         "decision_form": forms.DecisionForm(),
         "co_editor_form": forms.CoEditorForm(),
+        "can_share": permissions.can_share_plan(user, plan),
+        "shares": plan.shares.select_related("investor") if plan.promoter_id == user.pk else [],
         "facilities": eligibility.facility_checks(plan),
         "facilities_note": eligibility.FACILITIES_NOTE,
     }
@@ -303,6 +305,30 @@ def review_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def co_editor_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, pk)
     require(plan.promoter_id == request.user.pk)
+    return _with_member_by_email(
+        request,
+        plan,
+        lambda person: services.co_editor_add(plan=plan, user=person, actor=request.user),
+        _("%(name)s can now edit the plan."),
+    )
+
+
+@login_required
+@require_POST
+def plan_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """The promoter opens the full bankable plan to one investor."""
+    plan = selectors.get_plan_for_user(request.user, pk)
+    require(permissions.can_share_plan(request.user, plan))
+    return _with_member_by_email(
+        request,
+        plan,
+        lambda person: services.plan_share(plan=plan, investor=person, actor=request.user),
+        _("%(name)s can now read the full plan."),
+    )
+
+
+def _with_member_by_email(request, plan, act, success: str) -> HttpResponse:
+    """Run `act(person)` for the member whose e-mail was posted, reporting the outcome."""
     form = forms.CoEditorForm(request.POST)
     person = None
     if form.is_valid():
@@ -315,13 +341,13 @@ def co_editor_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("No member has that e-mail address."))
         return redirect(plan)
     try:
-        services.co_editor_add(plan=plan, user=person, actor=request.user)
+        act(person)
     except NotAllowed as error:
         raise PermissionDenied from error
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(name)s can now edit the plan.") % {"name": person})
+        messages.success(request, success % {"name": person})
     return redirect(plan)
 
 

@@ -53,3 +53,26 @@ def test_an_attachment_of_another_plan_is_not_reachable_through_this_one(
     url = reverse("shape:attachment-download", args=[own_plan.pk, attachment.pk])
 
     assert client_for(promoter).get(url).status_code == 404
+
+
+def test_the_promoter_shares_a_bankable_plan_with_an_investor(client_for, promoter, investor):
+    from shape.models import PlanStatus
+
+    plan = PlanFactory(promoter=promoter, status=PlanStatus.BANKABLE)
+    assert client_for(investor).get(plan.get_absolute_url()).status_code == 404
+
+    response = client_for(promoter).post(
+        reverse("shape:plan-share", args=[plan.pk]), {"email": investor.email}
+    )
+
+    assert response.status_code == 302
+    assert client_for(investor).get(plan.get_absolute_url()).status_code == 200
+
+
+def test_only_the_promoter_of_a_bankable_plan_shares_it(client_for, promoter, investor, curator):
+    draft = PlanFactory(promoter=promoter)
+    url = reverse("shape:plan-share", args=[draft.pk])
+
+    assert client_for(promoter).post(url, {"email": investor.email}).status_code == 403
+    assert client_for(curator).post(url, {"email": investor.email}).status_code == 403
+    assert not draft.shares.exists()
