@@ -1,7 +1,6 @@
 """Shape's API: plans scoped like the pages, the review workflow, the checklist."""
 
 import threading
-from datetime import date
 
 import pytest
 from django.db import connection
@@ -9,7 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from explore.models import Area, City, Indicator
+from explore.models import Area, City
 from marketplace.errors import StateConflict
 from shape.models import (
     ChecklistAnswer,
@@ -26,6 +25,7 @@ from shape.services import plans as services
 from tests.factories import UserFactory
 from tests.services import require_postgres
 from tests.shape.factories import PlanFactory
+from tests.shape.factories import complete_plan as shared_complete_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -70,35 +70,7 @@ def loan():
 
 
 def complete_plan(promoter, template, city, instrument, **kwargs):
-    """A plan with everything the submit service asks for."""
-    indicator, _created = Indicator.objects.get_or_create(
-        code="ENE-01",
-        defaults={
-            "slug": "ene-01",
-            "name": "Energy use",
-            "unit": "GJ",
-            "direction": "lower",
-            "area": Area.objects.first(),
-        },
-    )
-    plan = PlanFactory(
-        promoter=promoter,
-        city=city,
-        stage="feasibility",
-        planned_start=date(2027, 3, 1),
-        checklist_template=template,
-        **kwargs,
-    )
-    plan.areas.set(Area.objects.all()[:1])
-    plan.instruments.set([instrument])
-    plan.impact_targets.create(
-        indicator=indicator, baseline_value=10, baseline_year=2024, target_value=7, target_year=2030
-    )
-    plan.milestones.create(title="Tender", due_date=date(2027, 6, 1))
-    plan.risks.create(description="Delays", likelihood=2, impact=2, mitigation="Buffer")
-    for item in ChecklistItem.objects.filter(dimension__template=template):
-        ChecklistAnswer.objects.create(plan=plan, item=item, answer="met")
-    return plan
+    return shared_complete_plan(promoter, template, city=city, instrument=instrument, **kwargs)
 
 
 def in_review(promoter, curator, template, city, instrument):

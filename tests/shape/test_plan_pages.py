@@ -12,7 +12,6 @@ from django.urls import reverse
 from accounts.models import Role
 from explore.models import Area, City, Indicator
 from shape.models import (
-    ChecklistAnswer,
     ChecklistDimension,
     ChecklistItem,
     ChecklistTemplate,
@@ -24,6 +23,7 @@ from shape.models import (
 from shape.services import plans as services
 from tests.factories import UserFactory
 from tests.shape.factories import PlanFactory
+from tests.shape.factories import complete_plan as shared_complete_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -67,25 +67,9 @@ def instrument():
 
 
 def complete_plan(promoter, template, city, indicator, instrument, **fields):
-    """A draft with every required field and every mandatory checklist item answered."""
-    plan = PlanFactory(
-        promoter=promoter,
-        city=city,
-        stage="feasibility",
-        planned_start=date(2027, 3, 1),
-        checklist_template=template,
-        **fields,
+    return shared_complete_plan(
+        promoter, template, city=city, indicator=indicator, instrument=instrument, **fields
     )
-    plan.areas.set(Area.objects.all()[:1])
-    plan.instruments.set([instrument])
-    plan.impact_targets.create(
-        indicator=indicator, baseline_value=10, baseline_year=2024, target_value=7, target_year=2030
-    )
-    plan.milestones.create(title="Tender", due_date=date(2027, 6, 1))
-    plan.risks.create(description="Delays", likelihood=2, impact=2, mitigation="Buffer")
-    for item in ChecklistItem.objects.filter(dimension__template=template):
-        ChecklistAnswer.objects.create(plan=plan, item=item, answer="met")
-    return plan
 
 
 @pytest.fixture

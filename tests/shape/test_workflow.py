@@ -8,14 +8,11 @@ from django.core import mail
 from django.db import connection
 
 from accounts.models import Role
-from explore.models import Area, City, Indicator
 from marketplace.errors import DomainError, NotAllowed, StateConflict
 from shape.models import (
-    ChecklistAnswer,
     ChecklistDimension,
     ChecklistItem,
     ChecklistTemplate,
-    Instrument,
     PlanStatus,
 )
 from shape.services import plans as services
@@ -23,6 +20,7 @@ from shape.uploads import MAX_DOCUMENT_BYTES
 from tests.factories import UserFactory
 from tests.services import require_postgres
 from tests.shape.factories import PlanFactory
+from tests.shape.factories import complete_plan as shared_complete_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -39,35 +37,7 @@ def template():
 
 
 def complete_plan(promoter, template):
-    """A plan with every required field and checklist item answered."""
-    city = City.objects.create(name="Ghent", slug="ghent", country="BE", latitude=51, longitude=3)
-    indicator = Indicator.objects.create(
-        code="ENE-01",
-        slug="ene-01",
-        name="Energy use",
-        unit="GJ",
-        direction="lower",
-        area=Area.objects.first(),
-    )
-    instrument, _created = Instrument.objects.get_or_create(code="loan", defaults={"name": "Loan"})
-    plan = PlanFactory(
-        promoter=promoter,
-        city=city,
-        stage="feasibility",
-        planned_start=date(2027, 3, 1),
-        checklist_template=template,
-        revenue_model="Heat sales",
-    )
-    plan.areas.set(Area.objects.all()[:1])
-    plan.instruments.set([instrument])
-    plan.impact_targets.create(
-        indicator=indicator, baseline_value=10, baseline_year=2024, target_value=7, target_year=2030
-    )
-    plan.milestones.create(title="Tender", due_date=date(2027, 6, 1))
-    plan.risks.create(description="Delays", likelihood=2, impact=2, mitigation="Buffer")
-    for item in ChecklistItem.objects.filter(dimension__template=template):
-        ChecklistAnswer.objects.create(plan=plan, item=item, answer="met")
-    return plan
+    return shared_complete_plan(promoter, template)
 
 
 def submitted(promoter, template):
