@@ -766,3 +766,11 @@ def test_the_readiness_report_is_printable_without_forms(client_for, plan, promo
         assert "All answers" in page
         assert '<form method="post" enctype' not in page
         assert "<script" not in page.split("<main")[1]
+
+
+@pytest.mark.django_db
+def test_the_engagement_items_point_to_the_dialogue_log_as_evidence(client_for, plan, promoter):
+    page = client_for(promoter).get(reverse("shape:plan-checklist", args=[plan.pk]))
+
+    log_url = reverse("shape:dialogue-log", args=[plan.pk])
+    assert f'href="{log_url}"' in page.content.decode()
