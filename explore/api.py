@@ -55,8 +55,8 @@ from explore.models import (
     Solution,
     Tag,
 )
-from explore.views.catalogue import KnownCountPaginator
 from marketplace.api import DefaultPagination, StrictBooleanField, StrictModelSerializer
+from marketplace.pagination import KnownCountPaginator
 
 # Any text up to the next slash reaches the views, so that a malformed slug gets the API's
 # JSON 404 rather than the site's HTML one; the views then refuse anything but a slug before

@@ -13,20 +13,9 @@ from explore.filters import (
     ProjectFilter,
     SolutionFilter,
 )
+from marketplace.pagination import KnownCountPaginator
 
 PAGE_SIZE = 20
-
-
-class KnownCountPaginator(Paginator):
-    """A paginator told the total up front, so it does not run a COUNT query of its own."""
-
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @property
-    def count(self):
-        return self._known_count
 
 
 def page_of(request: HttpRequest, items, *, count: int | None = None):
