@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from explore.charts import STYLE
 from explore.views.visuals import SVG_POLICY
 from marketplace.errors import DomainError, NotAllowed, StateConflict
-from shape import checklists, eligibility, permissions
+from shape import checklists, eligibility, permissions, selectors
 from shape.models import ChecklistAnswer, ChecklistItem, ChecklistTemplate, ProjectPlan
 from shape.services import checklists as services
 
@@ -51,24 +51,6 @@ def _answer_form(item, *, answer=None, data=None, files=None) -> ChecklistAnswer
     # One form per item on the same page: ids must be unique, field names need not be.
     initial = {"answer": answer.answer, "evidence": answer.evidence} if answer else None
     return ChecklistAnswerForm(data, files, initial=initial, auto_id=f"item-{item.pk}-%s")
-
-
-def _get_plan_for_user(user, pk: int, *, write: bool = False) -> ProjectPlan:
-    """The plan if the user may see it (404 otherwise); with write=True, 403 unless an editor.
-
-    Write access here is being on the plan's team, not the plan's state: a promoter whose
-    plan is under review gets the service's explanation, not a bare 403.
-    """
-    plan = (
-        ProjectPlan.objects.select_related("promoter", "organisation", "city", "checklist_template")
-        .filter(pk=pk)
-        .first()
-    )
-    if plan is None or not permissions.can_view_plan(user, plan):
-        raise Http404
-    if write and not permissions.is_plan_editor(user, plan):
-        raise PermissionDenied
-    return plan
 
 
 def _template_id(plan: ProjectPlan) -> int | None:
@@ -124,14 +106,26 @@ def _item_url(plan: ProjectPlan, item) -> str:
 @login_required
 @require_safe
 def plan_checklist(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _get_plan_for_user(request.user, pk)
+    plan = selectors.get_plan_for_user(request.user, pk)
     return render(request, "shape/checklist.html", _checklist_context(request, plan))
+
+
+def _get_plan_for_team(user, pk: int) -> ProjectPlan:
+    """The plan for its promoter and co-editors; 404 for outsiders, 403 for other readers.
+
+    Being on the team is enough here, whatever the plan's state: a promoter whose plan is
+    under review gets the explanation why it cannot change, not a bare 403.
+    """
+    plan = selectors.get_plan_for_user(user, pk)
+    if not permissions.is_plan_editor(user, plan):
+        raise PermissionDenied
+    return plan
 
 
 @login_required
 @require_POST
 def checklist_answer(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
-    plan = _get_plan_for_user(request.user, pk, write=True)
+    plan = _get_plan_for_team(request.user, pk)
     item = (
         ChecklistItem.objects.select_related("dimension")
         .filter(pk=item_id, dimension__template_id=_template_id(plan))
@@ -208,7 +202,7 @@ def _dimension_chart(plan: ProjectPlan, assessment) -> str:
 @cache_control(private=True, no_cache=True)  # answers change the chart at any moment
 @csp_replace(SVG_POLICY)
 def checklist_chart(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _get_plan_for_user(request.user, pk)
+    plan = selectors.get_plan_for_user(request.user, pk)
     _items, _records, assessment = _assessment(plan)
     return HttpResponse(
         _dimension_chart(plan, assessment), content_type="image/svg+xml; charset=utf-8"
@@ -218,6 +212,6 @@ def checklist_chart(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def readiness_report(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _get_plan_for_user(request.user, pk)
+    plan = selectors.get_plan_for_user(request.user, pk)
     context = _checklist_context(request, plan, with_forms=False)
     return render(request, "shape/checklist_report.html", context)
