@@ -8,7 +8,7 @@ PORT ?= 8000
 # A first run needs nothing but Python: SQLite, eager Celery, e-mail on the console.
 RUN_ENV := DJANGO_DEBUG=true
 
-.PHONY: run test install install-dev lint format worker beat messages clean
+.PHONY: run test install install-dev lint format worker beat messages clean bench-match
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11).")'
@@ -65,3 +65,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+# Matchmaking's speed and memory goals on generated arrays (no database needed).
+bench-match: install
+	OMP_NUM_THREADS=1 $(PY) -m bench.run_matching

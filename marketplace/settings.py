@@ -7,6 +7,7 @@ SQLite, local-memory cache, Celery tasks run eagerly, e-mail printed to the cons
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -161,6 +162,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "drain-task-outbox": {"task": "marketplace.tasks.outbox_drain", "schedule": 60.0},
+    "rescore-all-matches": {
+        "task": "deal.tasks.rescore_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # --- Accounts -------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from shape.models import (
     ReviewComment,
     Risk,
 )
+from shape.signals import plan_status_changed
 from shape.steps import missing_by_step
 from shape.uploads import document_check
 
@@ -199,6 +200,9 @@ def _transition(plan, *, actor, allowed_from, to_status, comment="") -> ProjectP
         plan, actor=actor, from_status=from_status, to_status=to_status, comment=comment
     )
     jobs.enqueue("shape.tasks.send_plan_event_email", event.pk)
+    plan_status_changed.send(
+        sender=ProjectPlan, plan=plan, from_status=from_status, to_status=to_status
+    )
     return plan
 
 
