@@ -8,7 +8,7 @@ PORT ?= 8000
 # A first run needs nothing but Python: SQLite, eager Celery, e-mail on the console.
 RUN_ENV := DJANGO_DEBUG=true
 
-.PHONY: run test install install-dev lint format worker beat messages clean bench-match
+.PHONY: run test install install-dev lint format worker beat messages clean bench bench-match
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11).")'
@@ -58,7 +58,6 @@ messages: install-dev
 
 # Explore's speed goals at 100,000 solutions on PostgreSQL (README, "Benchmarks"). Needs
 # PostgreSQL on 127.0.0.1; installs wrk from Debian when it is missing.
-.PHONY: bench
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench.run_explore
