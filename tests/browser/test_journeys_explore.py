@@ -71,7 +71,12 @@ def test_visitor_searches_narrows_opens_a_solution_and_reaches_a_city_map_and_ch
     chart = page.locator("img[src$='chart.svg']").first
     expect(chart).to_be_visible()
     assert chart.get_attribute("alt")
-    assert chart.evaluate("image => image.naturalWidth") > 0, "the chart SVG did not load"
+    chart.scroll_into_view_if_needed()  # charts below the fold load lazily
+    loaded_width = chart.evaluate(
+        "image => image.complete ? image.naturalWidth"
+        " : new Promise(done => image.addEventListener('load', () => done(image.naturalWidth)))"
+    )
+    assert loaded_width > 0, "the chart SVG did not load"
     assert_accessible(page)
 
 
