@@ -85,7 +85,7 @@ def active_profile_arrays(*, profile_ids=None) -> InvestorArrays:
             dtype=np.int64,
         ),
         stage_mask=np.array(
-            [_mask(p.stages, {s: STAGE_INDEX[s] for s in p.stages}) for p in profiles],
+            [sum(1 << STAGE_INDEX[stage] for stage in set(p.stages)) for p in profiles],
             dtype=np.int64,
         ),
         min_score=np.array([float(p.min_bankability) for p in profiles], dtype=np.float64),

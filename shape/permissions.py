@@ -18,7 +18,9 @@ def is_plan_editor(user, plan) -> bool:
         return False
     if plan.promoter_id == user.pk:
         return True
-    return plan.co_editors.filter(pk=user.pk).exists()
+    # Iterating .all() reuses a prefetched list, so pages asking several questions about
+    # one plan do not query the co-editors each time.
+    return any(co_editor.pk == user.pk for co_editor in plan.co_editors.all())
 
 
 def is_plan_stakeholder(user, plan) -> bool:

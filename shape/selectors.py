@@ -1,7 +1,7 @@
 """Read queries for Shape's pages and API, scoped to what each person may see."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from accounts.permissions import is_curator, is_investor
@@ -88,24 +88,22 @@ def bankable_teasers(*, user) -> QuerySet[ProjectPlan]:
 
 
 def plan_detail(*, plan: ProjectPlan) -> ProjectPlan:
-    """The plan with everything its page shows, in a fixed number of queries."""
-    return (
-        ProjectPlan.objects.select_related("promoter", "organisation", "city", "checklist_template")
-        .prefetch_related(
-            "areas",
-            "instruments",
-            "solutions",
-            "reference_projects",
-            "co_editors",
-            "impact_targets__indicator",
-            "milestones",
-            "risks",
-            "attachments",
-            Prefetch("events", queryset=PlanEvent.objects.select_related("actor")),
-            Prefetch("versions", queryset=PlanVersion.objects.only("plan", "number", "created_at")),
-        )
-        .get(pk=plan.pk)
+    """The plan (as get_plan_for_user loaded it) with everything its page shows prefetched."""
+    prefetch_related_objects(
+        [plan],
+        "areas",
+        "instruments",
+        "solutions",
+        "reference_projects",
+        "co_editors",
+        "impact_targets__indicator",
+        "milestones",
+        "risks",
+        "attachments",
+        Prefetch("events", queryset=PlanEvent.objects.select_related("actor")),
+        Prefetch("versions", queryset=PlanVersion.objects.only("plan", "number", "created_at")),
     )
+    return plan
 
 
 def plan_versions(*, plan: ProjectPlan, first: int, second: int) -> tuple[PlanVersion, PlanVersion]:

@@ -60,7 +60,7 @@ RELATED = {
 
 def _is_filled(plan, name: str) -> bool:
     if name in RELATED:
-        return getattr(plan, name).exists()
+        return len(getattr(plan, name).all()) > 0  # uses the page's prefetch when present
     value = getattr(plan, name)
     return value not in (None, "")
 
