@@ -188,6 +188,13 @@ def test_french_chosen_with_the_switcher_stays_on_the_next_page(client):
 
 
 @pytest.mark.django_db
+def test_browser_asking_for_french_gets_the_home_page_in_french(client):
+    response = client.get(reverse("home"), headers={"accept-language": "fr-FR,fr;q=0.9"})
+
+    assert_home_page_in(response, "fr", translated_headline("fr"))
+
+
+@pytest.mark.django_db
 def test_browser_asking_for_german_gets_the_home_page_in_german(client):
     response = client.get(reverse("home"), headers={"accept-language": "de-DE,de;q=0.9"})
 
