@@ -79,3 +79,11 @@ def can_discuss_plan(user, plan) -> bool:
 
 def can_share_plan(user, plan) -> bool:
     return plan.promoter_id == user.pk and plan.status == PlanStatus.BANKABLE
+
+
+def can_resolve_thread(user, thread) -> bool:
+    """Whoever started the thread, the plan's editors and curators close and reopen it."""
+    plan = thread.plan
+    if not can_discuss_plan(user, plan):
+        return False
+    return thread.started_by_id == user.pk or is_curator(user) or is_plan_editor(user, plan)

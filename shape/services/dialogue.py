@@ -16,7 +16,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Delivery, NotificationKind, User
-from accounts.permissions import is_curator
 from accounts.selectors import notification_preferences_for
 from marketplace import jobs
 from marketplace.errors import DomainError, NotAllowed, StateConflict
@@ -31,18 +30,6 @@ from shape.models import (
 )
 
 TOKEN_BYTES = 32  # token_urlsafe(32) gives 43 characters; the column holds 64.
-
-
-def can_resolve_thread(user, thread: DialogueThread) -> bool:
-    """Whoever started the thread, the plan's editors and curators close and reopen it."""
-    plan = thread.plan
-    if not permissions.can_discuss_plan(user, plan):
-        return False
-    return (
-        thread.started_by_id == user.pk
-        or is_curator(user)
-        or permissions.is_plan_editor(user, plan)
-    )
 
 
 # --- Invitations ------------------------------------------------------------------------------
@@ -206,7 +193,7 @@ def _post(*, thread: DialogueThread, body: str, author: User) -> DialogueMessage
 @transaction.atomic
 def dialogue_thread_resolve(*, thread: DialogueThread, actor: User) -> DialogueThread:
     thread = DialogueThread.objects.select_for_update().select_related("plan").get(pk=thread.pk)
-    if not can_resolve_thread(actor, thread):
+    if not permissions.can_resolve_thread(actor, thread):
         raise NotAllowed(
             _("Only whoever started the thread, the plan's editors or a curator can resolve it.")
         )
@@ -221,7 +208,7 @@ def dialogue_thread_resolve(*, thread: DialogueThread, actor: User) -> DialogueT
 @transaction.atomic
 def dialogue_thread_reopen(*, thread: DialogueThread, actor: User) -> DialogueThread:
     thread = DialogueThread.objects.select_for_update().select_related("plan").get(pk=thread.pk)
-    if not can_resolve_thread(actor, thread):
+    if not permissions.can_resolve_thread(actor, thread):
         raise NotAllowed(
             _("Only whoever started the thread, the plan's editors or a curator can reopen it.")
         )

@@ -78,7 +78,7 @@ def _render_dialogue(
     user = request.user
     can_discuss = permissions.can_discuss_plan(user, plan)
     threads = list(services.dialogue_threads(plan=plan))
-    # Asked once for the page, not per thread (see services.can_resolve_thread).
+    # Asked once for the page, not per thread (see permissions.can_resolve_thread).
     moderates = can_discuss and (is_curator(user) or permissions.is_plan_editor(user, plan))
     for thread in threads:
         thread.may_resolve = can_discuss and (moderates or thread.started_by_id == user.pk)
@@ -143,7 +143,7 @@ def dialogue_reply(request: HttpRequest, pk: int, thread_pk: int) -> HttpRespons
 def dialogue_thread_resolve(request: HttpRequest, pk: int, thread_pk: int) -> HttpResponse:
     plan = _get_plan(request.user, pk, act=permissions.can_discuss_plan)
     thread = _get_thread(plan, thread_pk)
-    require(services.can_resolve_thread(request.user, thread))
+    require(permissions.can_resolve_thread(request.user, thread))
     try:
         services.dialogue_thread_resolve(thread=thread, actor=request.user)
     except DomainError as error:
@@ -158,7 +158,7 @@ def dialogue_thread_resolve(request: HttpRequest, pk: int, thread_pk: int) -> Ht
 def dialogue_thread_reopen(request: HttpRequest, pk: int, thread_pk: int) -> HttpResponse:
     plan = _get_plan(request.user, pk, act=permissions.can_discuss_plan)
     thread = _get_thread(plan, thread_pk)
-    require(services.can_resolve_thread(request.user, thread))
+    require(permissions.can_resolve_thread(request.user, thread))
     try:
         services.dialogue_thread_reopen(thread=thread, actor=request.user)
     except DomainError as error:
