@@ -180,3 +180,47 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.kind} → {self.delivery}"
+
+
+class Notification(models.Model):
+    """Something that happened for one person; shown in the site and e-mailed per preference.
+
+    The title is written in the site's default language when it is created, like the
+    match reasons, because it may be read later in a digest or by a worker.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("details"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    awaiting_digest = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient"], condition=models.Q(read_at=None), name="unread_notifications"
+            ),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(awaiting_digest=True),
+                name="notifications_for_digest",
+            ),
+        ]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self):
+        return f"{self.recipient}: {self.title}"

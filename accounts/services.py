@@ -6,7 +6,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -14,6 +14,8 @@ from rest_framework.authtoken.models import Token
 from accounts import permissions
 from accounts.models import (
     SELF_CHOSEN_ROLES,
+    Delivery,
+    Notification,
     NotificationPreference,
     Organisation,
     Role,
@@ -184,3 +186,92 @@ def welcome_email_send(*, user_id: int) -> None:
             from_email=None,
             recipient_list=[user.email],
         )
+
+
+def notify(
+    *, recipient: User, kind: str, title, url: str = "", body="", actor=None
+) -> Notification:
+    """Tell one person something happened: in the site always, by e-mail as they chose.
+
+    `title` and `body` may be lazy strings (`format_lazy`); they are written in the site's
+    default language. Call inside the transaction of the change: the e-mail leaves after
+    commit, and a digest picks up what waits for it.
+    """
+    from accounts.selectors import notification_preferences_for
+
+    delivery = notification_preferences_for(user=recipient)[kind]
+    with translation.override(settings.LANGUAGE_CODE):
+        notification = Notification.objects.create(
+            recipient=recipient,
+            kind=kind,
+            title=str(title)[:300],
+            body=str(body),
+            url=url,
+            actor=actor,
+            awaiting_digest=delivery == Delivery.DAILY,
+        )
+    if delivery == Delivery.IMMEDIATELY and recipient.is_active:
+        jobs.enqueue("accounts.tasks.send_notification_email", notification.pk)
+    return notification
+
+
+def notification_email_send(*, notification_id: int) -> None:
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
+    if notification is None or not notification.recipient.is_active:
+        return
+    context = {"notification": notification, "site_url": settings.SITE_URL}
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + notification.title,
+            message=render_to_string("accounts/email/notification.txt", context),
+            from_email=None,
+            recipient_list=[notification.recipient.email],
+        )
+
+
+def notification_digests_send() -> int:
+    """E-mail each person who chose a daily digest what waited for it; returns how many."""
+    recipients = (
+        Notification.objects.filter(awaiting_digest=True)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    sent = 0
+    for recipient_id in list(recipients):
+        sent += _digest_send(recipient_id=recipient_id)
+    return sent
+
+
+@transaction.atomic
+def _digest_send(*, recipient_id: int) -> int:
+    waiting = list(
+        Notification.objects.select_for_update(skip_locked=True)
+        .filter(recipient_id=recipient_id, awaiting_digest=True)
+        .select_related("recipient")
+        .order_by("created_at", "id")
+    )
+    if not waiting:
+        return 0
+    recipient = waiting[0].recipient
+    Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(awaiting_digest=False)
+    if not recipient.is_active:
+        return 0
+    context = {"notifications": waiting, "recipient": recipient, "site_url": settings.SITE_URL}
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _("Your daily digest"),
+            message=render_to_string("accounts/email/digest.txt", context),
+            from_email=None,
+            recipient_list=[recipient.email],
+        )
+    return 1
+
+
+def notifications_mark_read(*, user: User, ids=None) -> int:
+    """Mark the person's own notifications read (all unread ones when no ids are given)."""
+    unread = Notification.objects.filter(recipient=user, read_at=None)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

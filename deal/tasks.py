@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from deal import services
+from deal.services import matches as services
 
 
 @shared_task(name="deal.tasks.rescore_plan", max_retries=3, default_retry_delay=30)

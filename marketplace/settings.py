@@ -166,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "deal.tasks.rescore_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    "send-daily-digests": {
+        "task": "accounts.tasks.send_daily_digests",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # --- Accounts -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
+from deal import api as deal_api
 from explore import api as explore_api
 from marketplace import health, views
 from shape import api as shape_api
@@ -17,6 +18,7 @@ api_v1 = [
     path("me/", accounts_api.me, name="me"),
     *explore_api.router.urls,
     *shape_api.router.urls,
+    *deal_api.router.urls,
 ]
 
 urlpatterns = [

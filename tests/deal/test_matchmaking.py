@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, Role
-from deal import selectors, services
+from deal import selectors
 from deal.models import InvestorProfile, Match, MatchDecision
+from deal.services import matches as services
 from explore.models import Area
 from marketplace.errors import NotAllowed
 from shape.models import PlanStatus
