@@ -36,12 +36,12 @@ class InvestorProfileFactory(factory.django.DjangoModelFactory):
     min_bankability = 0
 
     @factory.post_generation
-    def instruments(profile, create, extracted, **kwargs):
-        profile.instruments.set(extracted if extracted is not None else [instrument("loan")])
+    def instruments(self, create, extracted, **kwargs):
+        self.instruments.set(extracted if extracted is not None else [instrument("loan")])
 
     @factory.post_generation
-    def areas(profile, create, extracted, **kwargs):
-        profile.areas.set(extracted if extracted is not None else Area.objects.all()[:3])
+    def areas(self, create, extracted, **kwargs):
+        self.areas.set(extracted if extracted is not None else Area.objects.all()[:3])
 
 
 class BankablePlanFactory(PlanFactory):
@@ -68,9 +68,9 @@ class DealRequestFactory(factory.django.DjangoModelFactory):
     respond_by = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
 
     @factory.post_generation
-    def sent_event(request, create, extracted, **kwargs):
+    def sent_event(self, create, extracted, **kwargs):
         if create:
-            DealEvent.objects.create(request=request, actor=request.sent_by, kind="sent")
+            DealEvent.objects.create(request=self, actor=self.sent_by, kind="sent")
 
 
 class DealRoomFactory(factory.django.DjangoModelFactory):
