@@ -1,6 +1,14 @@
-from django.db.models import Prefetch
+from django.core.cache import cache
+from django.db.models import Prefetch, QuerySet
 
-from accounts.models import Delivery, NotificationKind, NotificationPreference, Organisation, User
+from accounts.models import (
+    Delivery,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    Organisation,
+    User,
+)
 
 
 def user_with_roles(*, user_id: int) -> User:
@@ -51,3 +59,24 @@ def personal_data_export(*, user) -> dict:
         "email_addresses": list(user.emailaddress_set.values("email", "verified", "primary")),
         "areas_of_interest": list(user.areas_of_interest.values_list("name", flat=True)),
     }
+
+
+def unread_count_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def unread_notification_count(*, user) -> int:
+    """How many notifications wait unread; cached until one arrives or is read."""
+    key = unread_count_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at=None).count()
+        cache.set(key, count, timeout=None)
+    return count
+
+
+def notifications_for(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+    notifications = Notification.objects.filter(recipient=user).select_related("actor")
+    if unread_only:
+        notifications = notifications.filter(read_at=None)
+    return notifications

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -11,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from accounts import permissions
+from accounts import permissions, selectors
 from accounts.models import (
     SELF_CHOSEN_ROLES,
     Delivery,
@@ -197,9 +198,7 @@ def notify(
     default language. Call inside the transaction of the change: the e-mail leaves after
     commit, and a digest picks up what waits for it.
     """
-    from accounts.selectors import notification_preferences_for
-
-    delivery = notification_preferences_for(user=recipient)[kind]
+    delivery = selectors.notification_preferences_for(user=recipient)[kind]
     with translation.override(settings.LANGUAGE_CODE):
         notification = Notification.objects.create(
             recipient=recipient,
@@ -210,6 +209,7 @@ def notify(
             actor=actor,
             awaiting_digest=delivery == Delivery.DAILY,
         )
+    transaction.on_commit(lambda: _forget_unread_count(recipient.pk))
     if delivery == Delivery.IMMEDIATELY and recipient.is_active:
         jobs.enqueue("accounts.tasks.send_notification_email", notification.pk)
     return notification
@@ -274,4 +274,10 @@ def notifications_mark_read(*, user: User, ids=None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at=None)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    _forget_unread_count(user.pk)
+    return marked
+
+
+def _forget_unread_count(user_id: int) -> None:
+    cache.delete(selectors.unread_count_key(user_id))

@@ -15,5 +15,12 @@ urlpatterns = [
         views.colleague_confirm,
         name="colleague-confirm",
     ),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
+    path(
+        "notifications/read/",
+        views.notifications_mark_all_read,
+        name="notifications-mark-all-read",
+    ),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
 ]

@@ -1,8 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
@@ -103,3 +106,45 @@ def _get_colleague_for_user(actor, person_id: int) -> User:
     if person is None or not permissions.can_confirm_colleague(actor, person):
         raise Http404
     return person
+
+
+NOTIFICATIONS_PER_PAGE = 25
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    unread_only = request.GET.get("show") == "unread"
+    notifications = selectors.notifications_for(user=request.user, unread_only=unread_only)
+    page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "unread_only": unread_only}
+    return render(request, "accounts/notifications.html", context)
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notification's link, marking it read on the way."""
+    notification = selectors.notifications_for(user=request.user).filter(pk=pk).first()
+    if notification is None:
+        raise Http404
+    services.notifications_mark_read(user=request.user, ids=[notification.pk])
+    if notification.url and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}
+    ):
+        return redirect(notification.url)
+    return redirect("accounts:notifications")
+
+
+@login_required
+@require_POST
+def notifications_mark_all_read(request: HttpRequest) -> HttpResponse:
+    marked = services.notifications_mark_read(user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notification marked as read.",
+            "%(count)d notifications marked as read.",
+            marked,
+        )
+        % {"count": marked},
+    )
+    return redirect("accounts:notifications")

@@ -55,7 +55,11 @@ from explore.models import (
     Solution,
     Tag,
 )
-from marketplace.api import DefaultPagination, StrictBooleanField, StrictModelSerializer
+from marketplace.api import (
+    StrictBooleanField,
+    StrictModelSerializer,
+    StrictPagination,
+)
 from marketplace.pagination import KnownCountPaginator
 
 # Any text up to the next slash reaches the views, so that a malformed slug gets the API's
@@ -549,43 +553,6 @@ def valid_filters(filterset_class, request):
     if not filters.is_valid():
         raise translate_validation(filters.errors)
     return filters
-
-
-class StrictPagination(DefaultPagination):
-    """`page` and `page_size` must be whole numbers: anything else is a 400, not ignored.
-
-    (DRF reads an empty or unreadable `page_size` as the default, and `page=last` as the
-    last page; the schema promises integers, so the API keeps to that.)
-    """
-
-    def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        if not re.fullmatch("[0-9]{1,3}", raw) or not 1 <= int(raw) <= self.max_page_size:
-            message = _("A whole number from 1 to %(max)d.") % {"max": self.max_page_size}
-            raise serializers.ValidationError({self.page_size_query_param: [message]})
-        return int(raw)
-
-    def get_page_number(self, request, paginator):
-        raw = request.query_params.get(self.page_query_param)
-        if raw is None:
-            return 1
-        if not re.fullmatch("[0-9]+", raw):
-            message = _("A whole number from 1.")
-            raise serializers.ValidationError({self.page_query_param: [message]})
-        # Past the end all the same (a 404), without parsing a thousand digits.
-        return int(raw) if len(raw) < 19 else 10**18
-
-    def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        bounds = {
-            self.page_query_param: {"minimum": 1},
-            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
-        }
-        for parameter in parameters:
-            parameter["schema"].update(bounds.get(parameter["name"], {}))
-        return parameters
 
 
 class CountedPagination(StrictPagination):

@@ -1,5 +1,7 @@
 """What every app's API shares: pagination and how domain errors become responses."""
 
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,43 @@ from marketplace.errors import DomainError, NotAllowed, StateConflict
 class DefaultPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class StrictPagination(DefaultPagination):
+    """`page` and `page_size` must be whole numbers: anything else is a 400, not ignored.
+
+    (DRF reads an empty or unreadable `page_size` as the default, and `page=last` as the
+    last page; the schema promises integers, so the API keeps to that.)
+    """
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not re.fullmatch("[0-9]{1,3}", raw) or not 1 <= int(raw) <= self.max_page_size:
+            message = _("A whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+            raise serializers.ValidationError({self.page_size_query_param: [message]})
+        return int(raw)
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
+        if not re.fullmatch("[0-9]+", raw):
+            message = _("A whole number from 1.")
+            raise serializers.ValidationError({self.page_query_param: [message]})
+        # Past the end all the same (a 404), without parsing a thousand digits.
+        return int(raw) if len(raw) < 19 else 10**18
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
 
 
 class StrictBooleanField(serializers.BooleanField):

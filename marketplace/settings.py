@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "explore.maps.map_settings",
+                "accounts.context_processors.notifications",
             ],
         },
     },

@@ -16,6 +16,7 @@ admin.site.site_header = "Smart Cities Marketplace"
 
 api_v1 = [
     path("me/", accounts_api.me, name="me"),
+    *accounts_api.router.urls,
     *explore_api.router.urls,
     *shape_api.router.urls,
     *deal_api.router.urls,
