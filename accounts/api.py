@@ -1,4 +1,4 @@
-import django_filters
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
@@ -9,7 +9,14 @@ from rest_framework.routers import SimpleRouter
 
 from accounts import selectors, services
 from accounts.models import Notification, NotificationKind, Organisation, User
-from marketplace.api import StrictBooleanField, StrictCharField, StrictPagination
+from marketplace.api import (
+    LOOKUP_VALUE_REGEX,
+    PAGE_NOT_FOUND,
+    StrictBooleanField,
+    StrictCharField,
+    StrictPagination,
+    whole_id,
+)
 
 
 class OrganisationSummarySerializer(serializers.ModelSerializer):
@@ -86,16 +93,15 @@ class NotificationSerializer(serializers.ModelSerializer):
         return notification.read_at is None
 
 
-class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(method="filter_unread", label="Only unread ones")
-    kind = django_filters.ChoiceFilter(choices=NotificationKind.choices)
+class NotificationQuerySerializer(serializers.Serializer):
+    """The list's filters; an empty or unknown value is a 400, never silently ignored."""
 
-    class Meta:
-        model = Notification
-        fields = ["unread", "kind"]
-
-    def filter_unread(self, queryset, name, value):
-        return queryset.filter(read_at__isnull=value)
+    unread = serializers.ChoiceField(
+        choices=["true", "false"],
+        required=False,
+        help_text="true: only unread notifications; false: only read ones",
+    )
+    kind = serializers.ChoiceField(choices=NotificationKind.choices, required=False)
 
 
 class MarkedReadSerializer(serializers.Serializer):
@@ -103,7 +109,11 @@ class MarkedReadSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="The signed-in member's notifications, newest first"),
+    list=extend_schema(
+        summary="The signed-in member's notifications, newest first",
+        parameters=[NotificationQuerySerializer],
+        responses={200: NotificationSerializer(many=True), 404: PAGE_NOT_FOUND},
+    ),
     retrieve=extend_schema(summary="One of the signed-in member's notifications"),
 )
 class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -112,11 +122,29 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = NotificationSerializer
     permission_classes = [IsAuthenticated]
     pagination_class = StrictPagination
-    filterset_class = NotificationFilter
     queryset = Notification.objects.none()
+
+    lookup_value_regex = LOOKUP_VALUE_REGEX
 
     def get_queryset(self):
         return selectors.notifications_for(user=self.request.user)
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        query = NotificationQuerySerializer(data=self.request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        if "unread" in query.validated_data:
+            queryset = queryset.filter(read_at__isnull=query.validated_data["unread"] == "true")
+        if "kind" in query.validated_data:
+            queryset = queryset.filter(kind=query.validated_data["kind"])
+        return queryset
+
+    def get_object(self) -> Notification:
+        notification = self.get_queryset().filter(pk=whole_id(self.kwargs["pk"])).first()
+        if notification is None:
+            raise Http404
+        return notification
 
     @extend_schema(request=None, responses=NotificationSerializer, summary="Mark one as read")
     @action(detail=True, methods=["post"])

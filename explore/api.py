@@ -18,11 +18,9 @@ from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.plumbing import follow_field_source
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -56,6 +54,7 @@ from explore.models import (
     Tag,
 )
 from marketplace.api import (
+    PAGE_NOT_FOUND,
     StrictBooleanField,
     StrictModelSerializer,
     StrictPagination,
@@ -568,12 +567,6 @@ class CanContribute(BasePermission):
 
     def has_permission(self, request, view):
         return permissions.can_submit_content(request.user)
-
-
-PAGE_NOT_FOUND = OpenApiResponse(
-    inline_serializer("PageNotFound", {"detail": serializers.CharField()}),
-    description="A page number past the end",
-)
 
 
 def _list_schema(summary: str, serializer, **kwargs):

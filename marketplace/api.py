@@ -4,13 +4,33 @@ import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from marketplace.errors import DomainError, NotAllowed, StateConflict
+
+# Any text up to the next slash reaches the views, so a malformed id gets the API's JSON 404
+# rather than the site's HTML one; whole_id() then refuses it before the database sees it.
+LOOKUP_VALUE_REGEX = "[^/]+"
+WHOLE_ID = re.compile(r"[0-9]{1,18}")
+
+
+def whole_id(raw: str) -> int:
+    """An id from a URL: a whole number the database can hold, or a 404."""
+    if not WHOLE_ID.fullmatch(str(raw)):
+        raise Http404
+    return int(raw)
+
+
+PAGE_NOT_FOUND = OpenApiResponse(
+    inline_serializer("PageNotFound", {"detail": serializers.CharField()}),
+    description="A page number past the end",
+)
 
 
 class DefaultPagination(PageNumberPagination):
