@@ -4,8 +4,9 @@ import os
 import secrets
 from pathlib import Path
 
-# Unset so the run depends on PostgreSQL alone: no page is cached, so Redis would not
-# change what is measured, and a stopped Redis must not stop the benchmark.
+# Unset so the run depends on PostgreSQL alone: each process then caches in its own memory
+# (production shares Redis), which stays exact as every key carries the catalogue version
+# read from PostgreSQL; and a stopped Redis must not stop the benchmark.
 LEFT_OUT = {"REDIS_URL"}
 
 

@@ -2,6 +2,9 @@
 
 Each sample validates the filters, runs `solution_search` (which counts the facets) and,
 for a search, fetches the first page with its joins, as the view does before rendering.
+Cold samples empty the cache first (outside the timed part), so every sample counts and
+ranks in the database, as the first request after a catalogue change does; warm samples
+repeat a search whose counts and first page the cache holds for this catalogue version.
 Needs Django set up against the benchmark database.
 """
 
@@ -10,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.http import QueryDict
 
 from bench.config import BenchError
@@ -58,7 +62,11 @@ def facet_counts(querystring: str) -> SolutionSearchResult:
 
 
 def time_requests(
-    work: Callable[[str], SolutionSearchResult], querystrings: list[str], *, runs: int
+    work: Callable[[str], SolutionSearchResult],
+    querystrings: list[str],
+    *,
+    runs: int,
+    warm: bool = False,
 ) -> Timing:
     """Time `runs` calls of `work`, going round `querystrings` so no single query dominates.
 
@@ -74,6 +82,8 @@ def time_requests(
         if len(samples) >= MINIMUM_SAMPLES and time.perf_counter() > deadline:
             break
         querystring = querystrings[run % len(querystrings)]
+        if not warm:
+            cache.clear()
         started = time.perf_counter()
         work(querystring)
         samples.append((time.perf_counter() - started) * 1000)

@@ -64,7 +64,7 @@ def wait_until_answering(server: subprocess.Popen, url: str, log) -> None:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     raise BenchError(f"gunicorn did not answer {url} within {STARTUP_TIMEOUT_SECONDS}s.")
 

@@ -10,3 +10,7 @@ from pathlib import Path
 from marketplace.settings import *  # noqa: F403
 
 STATIC_ROOT = Path(os.environ["BENCH_STATIC_ROOT"])
+
+if os.environ.get("BENCH_NO_CACHE") == "true":
+    # The benchmark's context figure: every request counts, ranks and renders anew.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -42,10 +42,15 @@ def workload_build() -> Workload:
         urlencode({"q": term, "area": area_slugs[i % len(area_slugs)], "maturity": maturities[i]})
         for i, term in enumerate(COMMON_TERMS)
     ]
-    # The page as a visitor uses it: a term (common or rare) and one facet, varied per request.
+    # The page as a visitor uses it: a term (common or rare) and one facet, varied per request;
+    # also the catalogue without words, and the second page of a common term.
     list_querystrings = [
         urlencode({"q": term, "maturity": maturities[i % len(maturities)]})
         for i, term in enumerate(COMMON_TERMS + rare[: len(COMMON_TERMS)])
+    ]
+    list_querystrings += [
+        urlencode({"area": area_slugs[0]}),
+        urlencode({"q": COMMON_TERMS[0], "page": 2}),
     ]
     list_path = reverse("explore:solution-list")
     return Workload(

@@ -1,4 +1,8 @@
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from explore import services
@@ -15,7 +19,7 @@ from explore.models import (
     Solution,
     Tag,
 )
-from marketplace.errors import DomainError
+from marketplace.admin import apply_each, apply_with_reason
 
 
 @admin.register(Area)
@@ -35,31 +39,64 @@ class TagAdmin(admin.ModelAdmin):
 
 
 class ModerationActions:
-    """Publish, send back and archive from the admin, through the same services as the site."""
+    """Publish, send back and archive from the admin, through the same services as the site.
 
-    actions = ["publish", "archive"]
+    The services keep the moderation record and e-mail the author, as on the site.
+    """
+
+    actions = ["publish", "reject", "archive"]
 
     @admin.action(description=_("Publish the selected pending items"))
     def publish(self, request, queryset):
-        self._decide(
-            request, queryset, lambda item: services.content_publish(item=item, actor=request.user)
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda item: services.content_publish(item=item, actor=request.user),
+        )
+
+    @admin.action(description=_("Send the selected pending items back to their authors"))
+    def reject(self, request, queryset):
+        return apply_with_reason(
+            self,
+            request,
+            queryset,
+            title=_("Why are these items sent back?"),
+            change=lambda item, reason: services.content_reject(
+                item=item, actor=request.user, reason=reason
+            ),
         )
 
     @admin.action(description=_("Archive the selected items"))
     def archive(self, request, queryset):
-        self._decide(
-            request, queryset, lambda item: services.content_archive(item=item, actor=request.user)
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda item: services.content_archive(item=item, actor=request.user),
         )
 
-    def _decide(self, request, queryset, decide):
-        done = 0
-        for item in queryset:
-            try:
-                decide(item)
-                done += 1
-            except DomainError as error:
-                self.message_user(request, f"{item}: {error.message}", messages.WARNING)
-        self.message_user(request, _("%(count)d items updated.") % {"count": done})
+    @admin.display(description=_("Moderation history"))
+    def moderation_history(self, item):
+        records = ModerationRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(item), object_id=item.pk
+        ).select_related("actor")[:10]
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} · {} · {} {}",
+                (
+                    (
+                        date_format(record.created_at, "SHORT_DATETIME_FORMAT"),
+                        record.get_action_display(),
+                        record.actor or "—",
+                        f"({record.reason})" if record.reason else "",
+                    )
+                    for record in records
+                ),
+            )
+            or "—"
+        )
 
 
 @admin.register(Solution)
@@ -72,6 +109,7 @@ class SolutionAdmin(ModerationActions, admin.ModelAdmin):
         "cost_band",
         "published_at",
         "author",
+        "updated_at",
     ]
     list_filter = ["status", "maturity", "cost_band", "provider_kind", "areas"]
     search_fields = ["title", "summary", "provider__name"]
@@ -86,19 +124,28 @@ class SolutionAdmin(ModerationActions, admin.ModelAdmin):
         "cost_band",
         "created_at",
         "updated_at",
+        "moderation_history",
     ]
     date_hierarchy = "published_at"
 
 
 @admin.register(KnowledgeItem)
 class KnowledgeItemAdmin(ModerationActions, admin.ModelAdmin):
-    list_display = ["title", "kind", "status", "published_at", "event_start", "author"]
+    list_display = [
+        "title",
+        "kind",
+        "status",
+        "published_at",
+        "event_start",
+        "author",
+        "updated_at",
+    ]
     list_filter = ["kind", "status", "areas"]
     search_fields = ["title", "summary"]
     list_select_related = ["author"]
     autocomplete_fields = ["author", "revision_of"]
     filter_horizontal = ["areas"]
-    readonly_fields = ["status", "published_at", "created_at", "updated_at"]
+    readonly_fields = ["status", "published_at", "created_at", "updated_at", "moderation_history"]
     date_hierarchy = "published_at"
 
 
@@ -119,8 +166,8 @@ class ProjectCityInline(admin.TabularInline):
 @admin.register(ReferenceProject)
 class ReferenceProjectAdmin(admin.ModelAdmin):
     list_display = ["acronym", "name", "programme", "start_year", "end_year", "eu_contribution_eur"]
-    list_filter = ["programme", "start_year"]
-    search_fields = ["acronym", "name", "description"]
+    list_filter = ["programme", "start_year", "areas"]
+    search_fields = ["acronym", "name", "description", "cities__name"]
     prepopulated_fields = {"slug": ["acronym"]}
     inlines = [ProjectCityInline]
     filter_horizontal = ["areas"]
@@ -172,3 +219,6 @@ class ModerationRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # the record of decisions is an audit trail
+
+    def has_delete_permission(self, request, obj=None):
+        return False

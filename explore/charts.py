@@ -65,12 +65,12 @@ def _without_scripts(root):
     return root
 
 
-def _render(chart) -> str:
+def render_chart(chart) -> str:
     chart.add_xml_filter(_without_scripts)
     return chart.render(is_unicode=True)
 
 
-def _config(**options) -> dict:
+def chart_config(**options) -> dict:
     return {
         "style": STYLE,
         "width": WIDTH,
@@ -105,7 +105,7 @@ def measurement_chart(measurement: Measurement) -> str:
     """Baseline, then the actual values year by year; the target path dashed beside them."""
     indicator = measurement.indicator
     chart = pygal.XY(
-        **_config(
+        **chart_config(
             title=f"{indicator.name} · {measurement.subject} ({direction_note(indicator)})",
             x_title=_("Year"),
             y_title=indicator.unit,
@@ -136,7 +136,7 @@ def measurement_chart(measurement: Measurement) -> str:
         )
         years.add(measurement.target_year)
     chart.x_labels = sorted(years)
-    return _render(chart)
+    return render_chart(chart)
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,7 @@ def indicator_comparison_chart(indicator: Indicator) -> str:
     """Baseline beside the latest actual value, one group of bars per city or project."""
     rows = comparison_rows(indicator)
     chart = pygal.HorizontalBar(
-        **_config(
+        **chart_config(
             title=f"{indicator.name} ({direction_note(indicator)})",
             x_title=indicator.unit,
             legend_at_bottom=True,
@@ -188,4 +188,4 @@ def indicator_comparison_chart(indicator: Indicator) -> str:
         _("Latest actual value"),
         [float(row.latest) if row.latest is not None else None for row in rows],
     )
-    return _render(chart)
+    return render_chart(chart)

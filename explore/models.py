@@ -353,6 +353,58 @@ class Solution(ModeratedContent):
             )
 
 
+class SolutionSearchEntry(models.Model):
+    """A published solution's searchable part: its vector and facet columns, and no more.
+
+    A common word matches most of the catalogue; ranking and counting those rows here reads
+    a small fraction of what the wide solution rows would cost. On PostgreSQL a trigger on
+    the solution table keeps it current (migration 0006); elsewhere it stays empty and
+    search reads Solution itself.
+    """
+
+    solution = models.OneToOneField(
+        Solution,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # the trigger removes the row with its solution
+        db_constraint=False,
+        related_name="+",
+    )
+    search_vector = SearchVectorField(null=True)
+    # The title's words alone: a one-word search ranks every title match first.
+    title_vector = SearchVectorField(null=True)
+    title = models.CharField(max_length=200)
+    maturity = models.CharField(max_length=16)
+    provider_kind = models.CharField(max_length=32, blank=True)
+    provider_country = models.CharField(max_length=2, blank=True)
+    cost_band = models.CharField(max_length=16)
+    area_mask = models.BigIntegerField(default=0)
+    published_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-published_at", "-solution"], name="solution_search_newest"),
+            models.Index(fields=["title", "solution"], name="solution_search_title"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class CatalogueVersion(models.Model):
+    """One row whose number changes whenever the published catalogue changes.
+
+    Cached counts are filed under this number, so a change makes them unreachable at once.
+    The PostgreSQL trigger that keeps SolutionSearchEntry sets it from a sequence, so a
+    number is never handed out twice, not even after a rollback. Without the row (other
+    databases, or a flushed test database) nothing is cached.
+    """
+
+    version = models.BigIntegerField()
+
+    def __str__(self):
+        return str(self.version)
+
+
 class KnowledgeItem(ModeratedContent):
     class Kind(models.TextChoices):
         NEWS = "news", _("News")

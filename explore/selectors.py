@@ -1,10 +1,24 @@
 """Read queries shared by Explore's pages, exports and API."""
 
+import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -18,6 +32,7 @@ from explore.filters import SolutionFilter
 from explore.models import (
     ActualValue,
     Area,
+    CatalogueVersion,
     City,
     CostBand,
     Indicator,
@@ -28,8 +43,9 @@ from explore.models import (
     PublicationStatus,
     ReferenceProject,
     Solution,
+    SolutionSearchEntry,
 )
-from explore.search import search, uses_postgres
+from explore.search import SEARCH_CONFIG, search, uses_postgres
 
 # Facets counted from one grouped query over these columns of Solution.
 SCALAR_FACETS = {
@@ -97,44 +113,223 @@ class Facet:
 
 @dataclass
 class SolutionSearchResult:
-    solutions: QuerySet
+    solutions: "QuerySet[Solution] | SearchPage"
     total: int
     facets: list[Facet] = field(default_factory=list)
+    areas: list[Area] = field(default_factory=list)
 
     @property
     def relaxations(self) -> list[Facet]:
         return [facet for facet in self.facets if facet.count_without]
 
 
-def solution_search(*, filters: SolutionFilter) -> SolutionSearchResult:
+@dataclass(frozen=True)
+class MatchCounts:
+    """What one grouped statement counted: (facet, value, count) rows, and how it matched."""
+
+    rows: list[tuple[str, str, int]]
+    fuzzy: bool
+
+
+VERSION_UNREAD = object()
+
+
+def solution_search(*, filters: SolutionFilter, version=VERSION_UNREAD) -> SolutionSearchResult:
     """Published solutions matching a valid filter set, ranked, with counts per facet.
 
     Facets work as usual in shops: values within one facet are alternatives (any of
     them), facets combine with each other, and each facet's counts ignore its own choice
-    so that the alternatives stay visible. One query counts every facet. When the words
-    match nothing, the search is tried again forgiving misspellings.
+    so that the alternatives stay visible. One query counts every facet, and its result is
+    cached under the catalogue version, so it is counted again only after the published
+    catalogue changed. When the words match nothing, the search is tried again forgiving
+    misspellings. `version`: the catalogue version, when the caller has read it already.
     """
-    facets, total = solution_facets(filters=filters)
-    fuzzy = False
-    if total == 0 and filters.form.cleaned_data.get("q") and uses_postgres():
-        fuzzy = True
-        facets, total = solution_facets(filters=filters, fuzzy=True)
+    data = filters.form.cleaned_data
+    if version is VERSION_UNREAD:
+        version = catalogue_version()
+    cache_key = _search_cache_key(data, version)
+    counts = _cached(cache_key and f"{cache_key}:counts", lambda: _count_matches(data))
+    areas = list(area_list())
+    facets, totals = _facets_from_rows(counts.rows, data, areas)
     return SolutionSearchResult(
-        solutions=solution_matches(filters=filters, fuzzy=fuzzy),
-        total=total,
+        solutions=_solution_page(filters, counts.fuzzy, totals, cache_key=cache_key),
+        total=totals["total"],
         facets=facets,
+        areas=areas,
     )
+
+
+SEARCH_CACHE_SECONDS = 24 * 3600  # a new catalogue version makes entries unreachable anyway
+
+
+def catalogue_version() -> int | None:
+    """The published catalogue's current version; None when it is not tracked (not PostgreSQL)."""
+    if not uses_postgres():
+        return None
+    return CatalogueVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+
+
+def _search_cache_key(data: dict, version: int | None) -> str | None:
+    """A key naming this search (words and facet choices) in this catalogue version.
+
+    None when the catalogue version is unknown: then nothing is cached.
+    """
+    if version is None:
+        return None
+    choices = {name: sorted(str(value) for value in data.get(name) or []) for name in SCALAR_FACETS}
+    choices["area"] = sorted(area.slug for area in data.get("area") or [])
+    described = json.dumps([data.get("q") or "", choices], sort_keys=True)
+    digest = hashlib.sha256(described.encode()).hexdigest()[:32]
+    return f"explore:solution-search:{version}:{digest}"
+
+
+def _cached(key: str | None, compute):
+    if key is None:
+        return compute()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, SEARCH_CACHE_SECONDS)
+    return value
+
+
+def _count_matches(data: dict) -> MatchCounts:
+    rows = solution_facet_rows(data=data)
+    if data.get("q") and uses_postgres() and not _total_of(rows):
+        return MatchCounts(solution_facet_rows(data=data, fuzzy=True), fuzzy=True)
+    return MatchCounts(rows, fuzzy=False)
+
+
+def _total_of(rows) -> int:
+    return sum(count for facet, _value, count in rows if facet == "total")
+
+
+def _uses_search_table(data: dict, fuzzy: bool) -> bool:
+    return bool(data.get("q")) and uses_postgres() and not fuzzy
+
+
+def _search_query(text: str) -> SearchQuery:
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def _facet_filtered(queryset: QuerySet, filters: SolutionFilter) -> QuerySet:
+    data = filters.form.cleaned_data
+    for name, column in SCALAR_FACETS.items():
+        if data.get(name):
+            queryset = queryset.filter(**{f"{column}__in": data[name]})
+    return filters.filter_areas(queryset, "area", data.get("area"))
+
+
+def _solution_page(filters: SolutionFilter, fuzzy: bool, totals: dict, *, cache_key: str | None):
+    data = filters.form.cleaned_data
+    if not _uses_search_table(data, fuzzy):
+        return solution_matches(filters=filters, fuzzy=fuzzy)
+    text = data["q"]
+    query = _search_query(text)
+    entries = _page_entries(filters, search_vector=query)
+    sort = data.get("sort")
+    page = partial(SearchPage, total=totals["total"], cache_key=cache_key and f"{cache_key}:{sort}")
+    if sort == "title":
+        return page(entries.order_by("title", "solution_id"))
+    if sort == "newest":
+        return page(entries.order_by("-published_at", "-solution_id"))
+    if not _is_one_word(text):
+        return page(_ranked(entries, query))
+    # For one word, ts_rank puts every row with the word in its title (weight A: a rank of
+    # at least 1/1.64) above every row without it (at most 0.4), so pages within the title
+    # matches need to rank only those. (A title match is a match of the whole vector.)
+    title_matches = _ranked(_page_entries(filters, title_vector=query), query)
+    return page(_ranked(entries, query), first=title_matches, first_total=totals["title"])
+
+
+def _page_entries(filters: SolutionFilter, **match) -> QuerySet[SolutionSearchEntry]:
+    """Search table rows matching `match` and the facet choices, with what a list shows."""
+    entries = _facet_filtered(SolutionSearchEntry.objects.filter(**match), filters)
+    return entries.select_related("solution__provider").defer(
+        "search_vector",
+        "title_vector",
+        "solution__body",
+        "solution__replication_notes",
+        "solution__search_vector",
+    )
+
+
+def _ranked(entries: QuerySet, query: SearchQuery) -> QuerySet:
+    ranked = entries.annotate(rank=SearchRank(F("search_vector"), query))
+    return ranked.order_by("-rank", "-published_at", "-solution_id")
+
+
+def _is_one_word(text: str) -> bool:
+    # Letters only: the parser makes at most one lexeme of it (no hyphen parts, no operators).
+    return text.isalpha()
+
+
+class SearchPage:
+    """Matching solutions in display order, read a slice at a time from the search table.
+
+    Paginators only need its length and slices. `first`, when given, is the same order
+    restricted to a leading group of `first_total` rows; a slice within that group reads
+    only the group. With a `cache_key` (which names the catalogue version), the ids of a
+    slice are cached, and a repeated slice reads only its solutions by primary key.
+    """
+
+    def __init__(
+        self,
+        entries: QuerySet[SolutionSearchEntry],
+        *,
+        total: int,
+        cache_key: str | None = None,
+        first: QuerySet[SolutionSearchEntry] | None = None,
+        first_total: int = 0,
+    ):
+        self.entries = entries
+        self.total = total
+        self.cache_key = cache_key
+        self.first = first
+        self.first_total = first_total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def count(self) -> int:
+        return self.total
+
+    def __iter__(self):
+        return iter(self[0 : self.total])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _step = index.indices(self.total)
+        if stop <= start:
+            return []
+        key = self.cache_key and f"{self.cache_key}:{start}:{stop}"
+        ids = cache.get(key) if key else None
+        if ids is not None:
+            return self._solutions_by_id(ids)
+        solutions = self._read(start, stop)
+        if key:
+            cache.set(key, [solution.pk for solution in solutions], SEARCH_CACHE_SECONDS)
+        return solutions
+
+    def _read(self, start: int, stop: int) -> list[Solution]:
+        source = self.entries
+        if self.first is not None and stop <= self.first_total:
+            source = self.first
+        return [entry.solution for entry in source[start:stop]]
+
+    @staticmethod
+    def _solutions_by_id(ids: list[int]) -> list[Solution]:
+        found = published_solutions().filter(pk__in=ids).select_related("provider")
+        by_id = {s.pk: s for s in found.defer("body", "replication_notes", "search_vector")}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def solution_matches(*, filters: SolutionFilter, fuzzy: bool = False) -> QuerySet[Solution]:
     """The matching solutions in display order, with what a list shows and no more."""
     data = filters.form.cleaned_data
     text = data.get("q") or ""
-    matching = search(published_solutions(), text, fuzzy=fuzzy)
-    for name, column in SCALAR_FACETS.items():
-        if data.get(name):
-            matching = matching.filter(**{f"{column}__in": data[name]})
-    matching = filters.filter_areas(matching, "area", data.get("area"))
+    matching = _facet_filtered(search(published_solutions(), text, fuzzy=fuzzy), filters)
     return (
         matching.select_related("provider")
         .defer("body", "replication_notes", "search_vector")
@@ -145,20 +340,23 @@ def solution_matches(*, filters: SolutionFilter, fuzzy: bool = False) -> QuerySe
 FACET_GROUPINGS = [*SCALAR_FACETS.items(), ("area", "area_mask")]
 
 
-def solution_facets(*, filters: SolutionFilter, fuzzy: bool = False) -> tuple[list[Facet], int]:
-    """Counts for every facet value and the total, from one SQL statement.
+def solution_facet_rows(*, data: dict, fuzzy: bool = False) -> list[tuple[str, str, int]]:
+    """(facet, value, count) for every facet value, the total and the title matches.
 
-    Each count's FILTER clause applies every choice but its own facet's. PostgreSQL
-    groups the matches by every facet in one pass (GROUPING SETS, served from the covering
-    facet index when there are no search words); elsewhere one grouped SELECT per facet
-    over a common table expression gives the same rows.
+    One SQL statement. Each count's FILTER clause applies every choice but its own facet's.
+    PostgreSQL groups the matches by every facet in one pass (GROUPING SETS), over the
+    narrow search table for words, or the covering facet index without; elsewhere one
+    grouped SELECT per facet over a common table expression gives the same rows.
     """
-    data = filters.form.cleaned_data
-    matches = (
-        search(published_solutions(), data.get("q") or "", fuzzy=fuzzy)
-        .order_by()
-        .values(*SCALAR_FACETS.values(), "area_mask")
-    )
+    text = data.get("q") or ""
+    if _uses_search_table(data, fuzzy):
+        query = _search_query(text)
+        matches = SolutionSearchEntry.objects.filter(search_vector=query).annotate(
+            title_hit=ExpressionWrapper(Q(title_vector=query), output_field=BooleanField())
+        )
+    else:
+        matches = search(published_solutions(), text, fuzzy=fuzzy).annotate(title_hit=Value(False))
+    matches = matches.order_by().values(*SCALAR_FACETS.values(), "area_mask", "title_hit")
     matches_sql, matches_params = matches.query.sql_with_params()
     conditions = _facet_conditions(data)
     build = _grouping_sets_sql if uses_postgres() else _union_sql
@@ -167,8 +365,8 @@ def solution_facets(*, filters: SolutionFilter, fuzzy: bool = False) -> tuple[li
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if build is _grouping_sets_sql:
-        rows = _facet_rows_from_grouping_sets(rows)
-    return _facets_from_rows(rows, data)
+        return _facet_rows_from_grouping_sets(rows)
+    return [(facet, value, count) for facet, value, count in rows]
 
 
 def _grouping_sets_sql(matches_sql: str, matches_params: list, conditions: dict):
@@ -178,7 +376,11 @@ def _grouping_sets_sql(matches_sql: str, matches_params: list, conditions: dict)
         where, where_params = _all_conditions_but(conditions, None if name == "total" else name)
         counts.append(f"COUNT(*) FILTER (WHERE {where})")
         params += where_params
+    counts.append(f"COUNT(*) FILTER (WHERE {where} AND title_hit)")  # `where` of the total
+    params += where_params
     params += matches_params  # the subquery comes after the counts in the statement
+    contributing, contributing_params = _fails_at_most_one(conditions)
+    params += contributing_params
     select_counts = ", ".join(counts)
     for name, column in FACET_GROUPINGS:
         label_cases.append(f"WHEN GROUPING({column}) = 0 THEN '{name}'")
@@ -187,9 +389,22 @@ def _grouping_sets_sql(matches_sql: str, matches_params: list, conditions: dict)
     # Names and conditions are ours; the user's values travel as parameters.
     sql = (
         f"SELECT CASE {' '.join(label_cases)} ELSE 'total' END, {columns}, {select_counts} "  # noqa: S608
-        f"FROM ({matches_sql}) AS matches GROUP BY GROUPING SETS ({sets}, ())"
+        f"FROM ({matches_sql}) AS matches{contributing} GROUP BY GROUPING SETS ({sets}, ())"
     )
     return sql, params
+
+
+def _fails_at_most_one(conditions: dict) -> tuple[str, list]:
+    """A WHERE clause keeping the rows that some count includes; ("", []) if all do.
+
+    Every count applies all choices but at most one, so a row that fails two choices
+    counts nowhere: dropping it early spares the grouping its work.
+    """
+    if len(conditions) < 2:
+        return "", []
+    passed = " + ".join(f"CAST(({sql}) AS INTEGER)" for sql, _params in conditions.values())
+    params = [param for _sql, condition_params in conditions.values() for param in condition_params]
+    return f" WHERE {passed} >= %s", [*params, len(conditions) - 1]
 
 
 def _union_sql(matches_sql: str, params: list, conditions: dict):
@@ -209,7 +424,8 @@ def _facet_rows_from_grouping_sets(rows) -> list[tuple[str, str, int]]:
     for row in rows:
         facet, values, counts = row[0], row[1 : 1 + len(names)], row[1 + len(names) :]
         if facet == "total":
-            facet_rows.append(("total", "", counts[-1]))
+            facet_rows.append(("total", "", counts[len(names)]))
+            facet_rows.append(("title", "", counts[len(names) + 1]))
         else:
             index = names.index(facet)
             value = values[index]
@@ -245,12 +461,13 @@ def _all_conditions_but(conditions: dict, facet: str | None) -> tuple[str, list]
     return " AND ".join(sql for sql, _params in kept), [p for _sql, ps in kept for p in ps]
 
 
-def _facets_from_rows(rows, data: dict) -> tuple[list[Facet], int]:
-    counts = {name: Counter() for name in [*SCALAR_FACETS, "area", "total"]}
+def _facets_from_rows(rows, data: dict, areas: list[Area]) -> tuple[list[Facet], dict]:
+    """The facets, and the totals: all matches ("total") and the title matches ("title")."""
+    counts = {name: Counter() for name in [*SCALAR_FACETS, "area", "total", "title"]}
     for facet, value, count in rows:
         counts[facet][value] += count
-    total = counts["total"][""]
-    facets = [_area_facet(counts["area"], data)]
+    totals = {"total": counts["total"][""], "title": counts["title"][""]}
+    facets = [_area_facet(counts["area"], data, areas)]
     for name in SCALAR_FACETS:
         chosen = set(data.get(name) or [])
         labels = FACET_LABELS[name]
@@ -260,10 +477,10 @@ def _facets_from_rows(rows, data: dict) -> tuple[list[Facet], int]:
             if value and count
         ]
         facets.append(Facet(name, values, sum(counts[name].values()) if chosen else None))
-    return facets, total
+    return facets, totals
 
 
-def _area_facet(counts_by_mask: Counter, data: dict) -> Facet:
+def _area_facet(counts_by_mask: Counter, data: dict, areas: list[Area]) -> Facet:
     chosen = {area.pk for area in data.get("area") or []}
     per_area = Counter()
     for mask, count in counts_by_mask.items():
@@ -271,7 +488,7 @@ def _area_facet(counts_by_mask: Counter, data: dict) -> Facet:
             per_area[bit] += count
     values = [
         FacetValue(area.slug, area.name, per_area[area.bit], area.pk in chosen)
-        for area in area_list()
+        for area in areas
         if per_area[area.bit]
     ]
     return Facet("area", values, sum(counts_by_mask.values()) if chosen else None)
@@ -286,10 +503,10 @@ def _bits(mask: int):
         bit += 1
 
 
-def with_area_names(solutions) -> list[Solution]:
+def with_area_names(solutions, *, areas=None) -> list[Solution]:
     """Attach `listed_areas` to each solution from its area bits, without a query per row."""
     solutions = list(solutions)
-    by_bit = {area.bit: area for area in area_list()}
+    by_bit = {area.bit: area for area in (area_list() if areas is None else areas)}
     for solution in solutions:
         solution.listed_areas = [by_bit[bit] for bit in _bits(solution.area_mask) if bit in by_bit]
     return solutions

@@ -1,8 +1,16 @@
 """Explore's public pages: lists with search and facets, detail pages, site-wide search."""
 
+import hashlib
+import re
+
+from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from explore import selectors
 from explore.filters import (
@@ -57,25 +65,87 @@ def site_search(request: HttpRequest) -> HttpResponse:
 
 
 def solution_list(request: HttpRequest) -> HttpResponse:
-    filters = SolutionFilter(request.GET)
-    context = {"filters": filters, "shortened": query_was_shortened(request)}
-    if not filters.is_valid():
-        return render(request, "explore/solution_list.html", context, status=400)
-    result = selectors.solution_search(filters=filters)
-    page = page_of(request, result.solutions, count=result.total)
-    page.object_list = selectors.with_area_names(page.object_list)
-    context.update(
-        result=result,
-        page=page,
-        querystring=request.GET.copy(),
-    )
-    return render(request, "explore/solution_list.html", context)
+    template = "explore/solution_list.html"
+    context = {"shortened": query_was_shortened(request)}
+    version = selectors.catalogue_version()
+    key = version and f"explore:solution-list:{version}:{_page_variant(request)}"
+    # Only a valid search is ever cached, so a cached one needs no validating again.
+    fragments = cache.get(key) if key else None
+    if fragments is None:
+        filters = SolutionFilter(request.GET)
+        context["filters"] = filters
+        if not filters.is_valid():
+            context["search_fragments"] = _search_fragments(request, context)
+            return render(request, template, context, status=400)
+        result = selectors.solution_search(filters=filters, version=version)
+        page = page_of(request, result.solutions, count=result.total)
+        page.object_list = selectors.with_area_names(page.object_list, areas=result.areas)
+        search_context = {**context, "result": result, "page": page, "querystring": request.GET}
+        fragments = _search_fragments(request, search_context)
+        if key:
+            cache.set(key, fragments, CACHED_HTML_SECONDS)
+    return render(request, template, {**context, "search_fragments": fragments})
+
+
+def _search_fragments(request: HttpRequest, context: dict) -> dict[str, str]:
+    """The facets and the results as HTML: the same for everyone making the same search."""
+    return {
+        part: render_to_string(f"explore/partials/_solution_{part}.html", context, request)
+        for part in ("facets", "results")
+    }
 
 
 def solution_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    template = "explore/solution_detail.html"
+    page_key = _visitor_page_key(request)
+    if page_key and (html := cache.get(page_key)) is not None:
+        return _with_own_csrf_token(request, html)
     solution = selectors.get_solution_for_user(request.user, slug)
     context = {"solution": solution, "detail": selectors.solution_detail(solution=solution)}
-    return render(request, "explore/solution_detail.html", context)
+    if page_key is None:
+        return render(request, template, context)
+    html = render_to_string(template, context, request=request)
+    cache.set(page_key, CSRF_TOKEN_INPUT.sub(csrf_input("csrf-token"), html), CACHED_HTML_SECONDS)
+    return HttpResponse(html)
+
+
+# Rendered HTML is filed under the catalogue version, which any change to a published
+# solution renews; names shown from other tables (providers, cities, projects, areas) may
+# lag by this long, as the detail page's fragment cache always allowed.
+CACHED_HTML_SECONDS = 600
+# What Django's {% csrf_token %} renders: the cached page keeps a placeholder instead of
+# the first visitor's token, and each visitor gets their own token put back in.
+CSRF_TOKEN_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def csrf_input(token: str) -> str:
+    return f'name="csrfmiddlewaretoken" value="{token}"'
+
+
+def _visitor_page_key(request: HttpRequest) -> str | None:
+    """A cache key for this page as any signed-out visitor sees it; None when not cacheable.
+
+    Not for signed-in users (their name, links and notifications are on the page), not
+    while a message waits to be shown, and not where the catalogue version is unknown.
+    """
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        return None
+    version = selectors.catalogue_version()
+    if version is None:
+        return None
+    return f"explore:visitor-page:{version}:{_page_variant(request)}"
+
+
+def _page_variant(request: HttpRequest) -> str:
+    """The language and the full path: what makes one rendering differ from another."""
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"{translation.get_language()}:{path}"
+
+
+def _with_own_csrf_token(request: HttpRequest, html: str) -> HttpResponse:
+    # get_token also makes the CSRF middleware set the cookie that this token matches.
+    token = get_token(request)
+    return HttpResponse(html.replace(csrf_input("csrf-token"), csrf_input(token)))
 
 
 def _filtered_list(request, filter_class, select, template):

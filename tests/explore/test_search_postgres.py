@@ -1,9 +1,13 @@
-"""On PostgreSQL, search uses the stored vector's GIN index and forgives misspellings."""
+"""On PostgreSQL, search uses the stored vectors' GIN indexes and forgives misspellings."""
+
+import re
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from explore.models import Solution
+from explore.models import Solution, SolutionSearchEntry
 from explore.search import search
 from tests.explore.test_search_and_facets import add_solution, run_search
 from tests.services import require_postgres
@@ -17,7 +21,10 @@ def _postgres_only():
 
 
 def explain(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
+    return explain_sql(*queryset.query.sql_with_params())
+
+
+def explain_sql(sql: str, params=()) -> str:
     with connection.cursor() as cursor:
         # With a few rows the planner prefers a scan; forbid it to see which index serves.
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -58,3 +65,19 @@ def test_a_misspelt_word_still_finds_the_solution():
 
     assert [s.title for s in result.solutions] == ["Photovoltaic carports"]
     assert result.total == 1
+
+
+def test_search_and_its_counts_use_the_gin_index_of_the_narrow_search_table():
+    add_solution("Smart grid balancing")
+    with CaptureQueriesContext(connection) as queries:
+        list(run_search(q="grid", maturity=["pilot"]).solutions)
+    counting = next(query["sql"] for query in queries if "GROUPING SETS" in query["sql"])
+
+    plans = [
+        explain_sql(counting),
+        explain(SolutionSearchEntry.objects.filter(search_vector=SearchQuery("grid"))),
+    ]
+
+    for plan in plans:
+        assert "explore_solutionsearchentry_gin" in plan
+        assert not re.search(r"on explore_solution\b", plan), "the wide table is not read"

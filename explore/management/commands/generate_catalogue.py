@@ -4,8 +4,8 @@ Text is assembled from the word lists in `explore/demo_data/generator_words.json
 search meets both very common terms and a few rare words that occur in only a handful of rows.
 Slugs read `gen-<seed>-<n>-<title>` and continue after the highest `n` already used for that
 seed, so a second run adds rows instead of colliding. Rows go in with `bulk_create`, one
-transaction per batch, and no query runs per row; on PostgreSQL a trigger fills the search
-vectors (migration 0004).
+transaction per batch, and no query runs per row; on PostgreSQL triggers fill the search
+vectors (migration 0004) and the narrow search table (migration 0006).
 """
 
 import argparse
