@@ -65,6 +65,8 @@ bench: install
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
 
-# Matchmaking's speed and memory goals on generated arrays (no database needed).
+# Matchmaking's speed and memory goals: on generated arrays, then end to end on PostgreSQL
+# (database marketplace_bench_match, created and filled if missing; BENCH_MATCH_DATABASE=false
+# skips that part, BENCH_MATCH_DATABASE_URL points elsewhere).
 bench-match: install
 	OMP_NUM_THREADS=1 $(PY) -m bench.run_matching

@@ -364,12 +364,14 @@ def top_matches(
     per_investor: int = 50,
     chunk: int = 1000,
     min_total: float = 0,
+    on_chunk: Callable[[int, int], None] | None = None,
 ) -> Matches:
     """The best `per_plan` investors of every plan and the best `per_investor` plans of every
     investor (their union), each with a total of at least `min_total`.
 
     Equal totals rank the smaller id first, so the result does not depend on `chunk`, which
     only bounds memory: a few plans x investors matrices of `chunk` rows at a time.
+    `on_chunk(done, total)` is called after each block of plans, e.g. to report progress.
     """
     if chunk < 1:
         raise ValueError("chunk must be at least 1.")
@@ -402,6 +404,8 @@ def top_matches(
             best_per_investor = _top_along_rows(
                 np.concatenate([best_per_investor, keys], axis=1), keep_per_investor
             )
+        if on_chunk is not None:
+            on_chunk(block.stop // chunk + (block.stop % chunk > 0), -(-n_plans // chunk))
     if keep_per_investor:
         plan_index = plan_by_tiebreak[best_per_investor % n_plans]
         investor_index = np.arange(n_investors)[:, None]
@@ -495,6 +499,99 @@ def _names_of(bits: set[int], names: Mapping[int, str], fallback: str) -> list[s
     return [names.get(bit, fallback % {"bit": bit}) for bit in sorted(bits)]
 
 
+# One function per criterion, shared by `explain` (one match) and `explain_many` (a whole
+# run), so both say exactly the same thing.
+
+
+def _areas_reason(plan_mask: int, shared_mask: int, names, _, ngettext) -> str:
+    plan_areas = _bits(plan_mask)
+    shared_areas = _bits(shared_mask) & plan_areas
+    if not plan_areas:
+        return _("the plan names no area")
+    if not shared_areas:
+        return _("no shared area")
+    return ngettext(
+        "%(shared)d of %(total)d area: %(names)s",
+        "%(shared)d of %(total)d areas: %(names)s",
+        len(plan_areas),
+    ) % {
+        "shared": len(shared_areas),
+        "total": len(plan_areas),
+        "names": ", ".join(_names_of(shared_areas, names.get("areas", {}), _("area %(bit)d"))),
+    }
+
+
+GEOGRAPHY_EU, GEOGRAPHY_COUNTRY, GEOGRAPHY_UNKNOWN, GEOGRAPHY_OUTSIDE = range(4)
+
+
+def _geography_reason(kind: int, _) -> str:
+    return {
+        GEOGRAPHY_EU: _("invests EU-wide"),
+        GEOGRAPHY_COUNTRY: _("invests in the plan's country"),
+        GEOGRAPHY_UNKNOWN: _("the plan's country is unknown"),
+        GEOGRAPHY_OUTSIDE: _("the plan's country is outside the investor's geography"),
+    }[kind]
+
+
+TICKET_INSIDE, TICKET_BELOW, TICKET_ABOVE = range(3)
+
+
+def _ticket_reason(kind: int, percent: int, _) -> str:
+    if kind == TICKET_BELOW:
+        return _("funding sought is %(percent)d%% below the ticket minimum") % {"percent": percent}
+    if kind == TICKET_ABOVE:
+        return _("funding sought is %(percent)d%% above the ticket maximum") % {"percent": percent}
+    return _("ticket inside range")
+
+
+def _instruments_reason(shared_mask: int, names, _) -> str:
+    offered = _names_of(_bits(shared_mask), names.get("instruments", {}), _("instrument %(bit)d"))
+    if not offered:
+        return _("no shared financing instrument")
+    if len(offered) == 1:
+        return _("%(name)s offered") % {"name": offered[0]}
+    if len(offered) == 2:
+        return _("%(first)s and %(second)s both offered") % {
+            "first": offered[0],
+            "second": offered[1],
+        }
+    return _("%(names)s and %(last)s all offered") % {
+        "names": ", ".join(offered[:-1]),
+        "last": offered[-1],
+    }
+
+
+STAGE_FITS, STAGE_NEXT, STAGE_OUTSIDE = range(3)
+
+
+def _stage_reason(kind: int, _) -> str:
+    return {
+        STAGE_FITS: _("stage fits"),
+        STAGE_NEXT: _("stage next to the investor's stages"),
+        STAGE_OUTSIDE: _("stage outside the investor's stages"),
+    }[kind]
+
+
+def _bankability_reason(score: float, minimum: float, _) -> str:
+    template = _("bankability %(score)s ≥ %(minimum)s")
+    if score < minimum:
+        template = _("bankability %(score)s < %(minimum)s")
+    return template % {"score": f"{score:g}", "minimum": f"{minimum:g}"}
+
+
+def _ticket_kind(funding: float, ticket_min: float, ticket_max: float) -> tuple[int, int]:
+    if funding < ticket_min:
+        return TICKET_BELOW, round(100 * (1 - funding / ticket_min))
+    if funding > ticket_max:
+        return TICKET_ABOVE, round(100 * (funding / ticket_max - 1))
+    return TICKET_INSIDE, 0
+
+
+def _ranked(parts: Mapping[str, float]) -> list[str]:
+    # Strongest contribution first; sorted() is stable, so ties keep the criteria order.
+    return sorted(CRITERIA, key=lambda name: -WEIGHTS[name] * float(parts[name]))
+
+
 def explain(
     parts: Mapping[str, float],
     plan_row: Mapping,
@@ -507,83 +604,139 @@ def explain(
     """Short reasons for one match, the strongest weighted part first.
 
     `names` maps "areas" and "instruments" to {bit: display name}. Pass Django's gettext and
-    ngettext for translated fragments: the strings below are marked for makemessages.
+    ngettext for translated fragments: the strings above are marked for makemessages.
     """
     _ = gettext
-    reasons = {}
-
-    plan_areas = _bits(plan_row["area_mask"])
-    shared_areas = plan_areas & _bits(investor_row["area_mask"])
-    if not plan_areas:
-        reasons["areas"] = _("the plan names no area")
-    elif not shared_areas:
-        reasons["areas"] = _("no shared area")
-    else:
-        reasons["areas"] = ngettext(
-            "%(shared)d of %(total)d area: %(names)s",
-            "%(shared)d of %(total)d areas: %(names)s",
-            len(plan_areas),
-        ) % {
-            "shared": len(shared_areas),
-            "total": len(plan_areas),
-            "names": ", ".join(_names_of(shared_areas, names.get("areas", {}), _("area %(bit)d"))),
-        }
-
     if investor_row["eu_wide"]:
-        reasons["geography"] = _("invests EU-wide")
+        geography = GEOGRAPHY_EU
     elif plan_row["country"] in investor_row["countries"]:
-        reasons["geography"] = _("invests in the plan's country")
+        geography = GEOGRAPHY_COUNTRY
     elif plan_row["country"] < 0:
-        reasons["geography"] = _("the plan's country is unknown")
+        geography = GEOGRAPHY_UNKNOWN
     else:
-        reasons["geography"] = _("the plan's country is outside the investor's geography")
-
-    funding = plan_row["funding"]
-    if funding < investor_row["ticket_min"]:
-        below = round(100 * (1 - funding / investor_row["ticket_min"]))
-        reasons["ticket"] = _("funding sought is %(percent)d%% below the ticket minimum") % {
-            "percent": below
-        }
-    elif funding > investor_row["ticket_max"]:
-        above = round(100 * (funding / investor_row["ticket_max"] - 1))
-        reasons["ticket"] = _("funding sought is %(percent)d%% above the ticket maximum") % {
-            "percent": above
-        }
-    else:
-        reasons["ticket"] = _("ticket inside range")
-
-    shared_instruments = _bits(plan_row["instrument_mask"]) & _bits(investor_row["instrument_mask"])
-    offered = _names_of(shared_instruments, names.get("instruments", {}), _("instrument %(bit)d"))
-    if not offered:
-        reasons["instruments"] = _("no shared financing instrument")
-    elif len(offered) == 1:
-        reasons["instruments"] = _("%(name)s offered") % {"name": offered[0]}
-    elif len(offered) == 2:
-        reasons["instruments"] = _("%(first)s and %(second)s both offered") % {
-            "first": offered[0],
-            "second": offered[1],
-        }
-    else:
-        reasons["instruments"] = _("%(names)s and %(last)s all offered") % {
-            "names": ", ".join(offered[:-1]),
-            "last": offered[-1],
-        }
-
-    stage = plan_row["stage"]
-    stages = _bits(investor_row["stage_mask"])
+        geography = GEOGRAPHY_OUTSIDE
+    stage, stages = plan_row["stage"], _bits(investor_row["stage_mask"])
     if stage in stages:
-        reasons["stage"] = _("stage fits")
+        stage_kind = STAGE_FITS
     elif {stage - 1, stage + 1} & stages & set(range(len(STAGES))):
-        reasons["stage"] = _("stage next to the investor's stages")
+        stage_kind = STAGE_NEXT
     else:
-        reasons["stage"] = _("stage outside the investor's stages")
+        stage_kind = STAGE_OUTSIDE
+    ticket_kind, percent = _ticket_kind(
+        plan_row["funding"], investor_row["ticket_min"], investor_row["ticket_max"]
+    )
+    reasons = {
+        "areas": _areas_reason(
+            plan_row["area_mask"],
+            plan_row["area_mask"] & investor_row["area_mask"],
+            names,
+            _,
+            ngettext,
+        ),
+        "geography": _geography_reason(geography, _),
+        "ticket": _ticket_reason(ticket_kind, percent, _),
+        "instruments": _instruments_reason(
+            plan_row["instrument_mask"] & investor_row["instrument_mask"], names, _
+        ),
+        "stage": _stage_reason(stage_kind, _),
+        "bankability": _bankability_reason(plan_row["score"], investor_row["min_score"], _),
+    }
+    return [reasons[name] for name in _ranked(parts)]
 
-    score, minimum = plan_row["score"], investor_row["min_score"]
-    template = _("bankability %(score)s ≥ %(minimum)s")
-    if score < minimum:
-        template = _("bankability %(score)s < %(minimum)s")
-    reasons["bankability"] = template % {"score": f"{score:g}", "minimum": f"{minimum:g}"}
 
-    # Strongest contribution first; sorted() is stable, so ties keep the criteria order.
-    ranked = sorted(CRITERIA, key=lambda name: -WEIGHTS[name] * float(parts[name]))
-    return [reasons[name] for name in ranked]
+def _positions(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Where each of `wanted` sits in `ids` (every one of them is there)."""
+    order = np.argsort(ids, kind="stable")
+    return order[np.searchsorted(ids, wanted, sorter=order)]
+
+
+def explain_many(
+    found: Matches,
+    plans: PlanArrays,
+    investors: InvestorArrays,
+    names: Mapping[str, Mapping[int, str]],
+    *,
+    gettext: Callable[[str], str] = _identity,
+    ngettext: Callable[[str, str, int], str] = _english_plural,
+) -> list[list[str]]:
+    """`explain` for every kept match at once, in the order of `found`.
+
+    The criteria are classified with whole arrays and each distinct fragment is written
+    once: a full run keeps a few hundred thousand matches but only a few thousand different
+    sentences, and writing each one per match took longer than the scoring itself.
+    """
+    _ = gettext
+    n = len(found)
+    if not n:
+        return []
+    p = _positions(plans.ids, found.plan_ids)
+    i = _positions(investors.ids, found.investor_ids)
+    plan_areas = plans.area_mask[p]
+    shared_areas = plan_areas & investors.area_mask[i]
+    shared_instruments = plans.instrument_mask[p] & investors.instrument_mask[i]
+
+    country = plans.country[p]
+    eu_wide = investors.eu_wide[i] if investors.eu_wide is not None else np.zeros(n, bool)
+    listed = np.zeros(n, bool)
+    if investors.countries is not None and investors.countries.shape[1]:
+        known = (country >= 0) & (country < investors.countries.shape[1])
+        listed[known] = investors.countries[i[known], country[known]]
+    geography = np.select(
+        [eu_wide, listed, country < 0], [GEOGRAPHY_EU, GEOGRAPHY_COUNTRY, GEOGRAPHY_UNKNOWN],
+        GEOGRAPHY_OUTSIDE,
+    )  # fmt: skip
+
+    stage = plans.stage[p].astype(np.int64)
+    stage_mask = investors.stage_mask[i]
+    fits = (stage_mask >> stage) & 1 == 1
+    below = (stage > 0) & ((stage_mask >> np.maximum(stage - 1, 0)) & 1 == 1)
+    above = (stage + 1 < len(STAGES)) & ((stage_mask >> (stage + 1)) & 1 == 1)
+    stage_kind = np.select([fits, below | above], [STAGE_FITS, STAGE_NEXT], STAGE_OUTSIDE)
+
+    funding = plans.funding[p].tolist()
+    ticket_min = investors.ticket_min[i].tolist()
+    ticket_max = investors.ticket_max[i].tolist()
+    scores, minimums = plans.score[p].tolist(), investors.min_score[i].tolist()
+
+    # The same ranking as `explain`, on the parts as `Matches.rows` gives them.
+    weighted = np.column_stack(
+        [-WEIGHTS[name] * np.round(found.parts[name].astype(np.float64), 6) for name in CRITERIA]
+    )
+    ranking = np.argsort(weighted, axis=1, kind="stable").tolist()
+
+    geography_text = [_geography_reason(kind, _) for kind in range(4)]
+    stage_text = [_stage_reason(kind, _) for kind in range(3)]
+    areas_text, instruments_text, ticket_text, bankability_text = {}, {}, {}, {}
+    reasons = []
+    rows = zip(
+        plan_areas.tolist(), shared_areas.tolist(), shared_instruments.tolist(),
+        geography.tolist(), stage_kind.tolist(), ranking, strict=True,
+    )  # fmt: skip
+    for k, (plan_mask, shared_mask, instrument_mask, where, stage_at, order) in enumerate(rows):
+        areas = areas_text.get((plan_mask, shared_mask))
+        if areas is None:
+            areas = _areas_reason(plan_mask, shared_mask, names, _, ngettext)
+            areas_text[(plan_mask, shared_mask)] = areas
+        instruments = instruments_text.get(instrument_mask)
+        if instruments is None:
+            instruments = _instruments_reason(instrument_mask, names, _)
+            instruments_text[instrument_mask] = instruments
+        ticket_key = _ticket_kind(funding[k], ticket_min[k], ticket_max[k])
+        ticket = ticket_text.get(ticket_key)
+        if ticket is None:
+            ticket = ticket_text[ticket_key] = _ticket_reason(*ticket_key, _)
+        bankability_key = (scores[k], minimums[k])
+        bankability = bankability_text.get(bankability_key)
+        if bankability is None:
+            bankability = _bankability_reason(*bankability_key, _)
+            bankability_text[bankability_key] = bankability
+        fragments = (
+            areas,
+            geography_text[where],
+            ticket,
+            instruments,
+            stage_text[stage_at],
+            bankability,
+        )
+        reasons.append([fragments[j] for j in order])
+    return reasons

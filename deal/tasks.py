@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from deal.services import matches as services
+from deal.services import requests as request_services
 
 
 @shared_task(name="deal.tasks.rescore_plan", max_retries=3, default_retry_delay=30)
@@ -14,5 +15,12 @@ def rescore_profile(profile_id: int) -> int:
 
 
 @shared_task(name="deal.tasks.rescore_all", max_retries=1)
-def rescore_all() -> int:
-    return services.matches_rescore_all()
+def rescore_all(run_id: str | None = None) -> int | None:
+    """The nightly full run (no id) or a curator's (with the id its progress is kept under)."""
+    return services.matches_rescore_run(run_id=run_id)
+
+
+@shared_task(name="deal.tasks.expire_deal_requests", max_retries=1)
+def expire_deal_requests() -> int:
+    """Beat, hourly: pending requests past their answer time become expired."""
+    return request_services.requests_expire()

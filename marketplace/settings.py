@@ -171,7 +171,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=0),
     },
+    "expire-deal-requests": {"task": "deal.tasks.expire_deal_requests", "schedule": 3600.0},
 }
+
+# --- Deal -----------------------------------------------------------------------------
+
+# Days an investor or promoter has to answer a deal request before it expires.
+DEAL_REQUEST_EXPIRY_DAYS = env_int("DEAL_REQUEST_EXPIRY_DAYS", 21, minimum=1)
+# A match scoring at least this (0-100) is "strong": both sides are told when one appears.
+DEAL_STRONG_MATCH_SCORE = env_int("DEAL_STRONG_MATCH_SCORE", 75, minimum=0)
 
 # --- Accounts -------------------------------------------------------------------------
 
@@ -287,6 +295,14 @@ SPECTACULAR_SETTINGS = {
         "PublicationStatusEnum": "explore.models.PublicationStatus",
         "ProjectCityRoleEnum": "explore.models.ProjectCity.Role",
         "PlanStatusEnum": "shape.models.PlanStatus",
+        "StageEnum": "shape.models.Stage",
+        "InvestorKindEnum": "deal.models.InvestorKind",
+        "DealRequestDirectionEnum": "deal.models.DealRequest.Direction",
+        "IndicatorDirectionEnum": "explore.models.Indicator.Direction",
+        "DeclineReasonEnum": "deal.models.DeclineReason",
+        "MembershipRoleEnum": "clusters.models.MembershipRole",
+        "MembershipStatusEnum": "clusters.models.MembershipStatus",
+        "InitiativeStatusEnum": "clusters.models.InitiativeStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -11,6 +11,7 @@ from deal.matching import (
     InvestorArrays,
     PlanArrays,
     explain,
+    explain_many,
     reference_score,
     score_chunk,
     top_matches,
@@ -456,3 +457,21 @@ def test_explain_passes_every_fragment_through_the_given_translation():
     )
     assert "fr:ticket inside range" in reasons
     assert "fr:3 of 3 areas: mobility, energy, water" in reasons
+
+
+@pytest.mark.parametrize("seed", [5, 6, 7])
+def test_explain_many_says_what_explain_says_for_every_kept_match(seed):
+    plans, investors = random_instance(seed, n_plans=50, n_investors=20)
+    plans.funding[::7] = 3e7  # above every maximum: the "above" sentence with its percent
+    found = top_matches(plans, investors, per_plan=5, per_investor=8, chunk=9)
+    row_of = {plan_id: i for i, plan_id in enumerate(plans.ids.tolist())}
+    column_of = {investor_id: j for j, investor_id in enumerate(investors.ids.tolist())}
+
+    many = explain_many(found, plans, investors, NAMES)
+
+    one_by_one = [
+        explain(parts, plans.row(row_of[plan_id]), investors.row(column_of[investor_id]), NAMES)
+        for plan_id, investor_id, _total, parts in found.rows()
+    ]
+    assert many == one_by_one
+    assert any("above the ticket maximum" in " ".join(reasons) for reasons in many)
