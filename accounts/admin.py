@@ -1,9 +1,17 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import NotificationPreference, Organisation, Role, RoleGrant, User
+from accounts.models import (
+    Notification,
+    NotificationPreference,
+    Organisation,
+    Role,
+    RoleGrant,
+    User,
+)
 from marketplace.errors import DomainError
 
 
@@ -27,8 +35,10 @@ class UserAdmin(BaseUserAdmin):
         "name",
         "organisation",
         "organisation_confirmed",
+        "role_list",
         "is_active",
         "date_joined",
+        "last_login",
     ]
     list_filter = ["is_active", "is_staff", "organisation_confirmed", "role_grants__role"]
     search_fields = ["email", "name", "organisation__name"]
@@ -47,6 +57,13 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("role_grants")
+
+    @admin.display(description=_("Roles"))
+    def role_list(self, user):
+        return ", ".join(str(Role(role).label) for role in sorted(user.roles)) or "—"
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -92,12 +109,19 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "country", "city", "verified", "created_at"]
+    list_display = ["name", "kind", "country", "city", "verified", "people_count", "created_at"]
     list_filter = ["kind", "verified", "country"]
     search_fields = ["name", "city", "website"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     actions = ["mark_verified"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(people_count=Count("people"))
+
+    @admin.display(description=_("People"), ordering="people_count")
+    def people_count(self, organisation):
+        return organisation.people_count
 
     @admin.action(description=_("Mark as verified"))
     def mark_verified(self, request, queryset):
@@ -111,3 +135,38 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "delivery"]
     search_fields = ["user__email"]
     raw_id_fields = ["user"]
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin):
+    """Who holds which role since when, granted by whom; changed with the people's actions."""
+
+    list_display = ["user", "role", "granted_at", "granted_by"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__name", "granted_by__email"]
+    list_select_related = ["user", "granted_by"]
+    date_hierarchy = "granted_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "title", "read_at", "awaiting_digest"]
+    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter), "awaiting_digest"]
+    search_fields = ["title", "recipient__email", "recipient__name"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False  # notifications come from the services (accounts.services.notify)
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
+from clusters import api as clusters_api
 from deal import api as deal_api
 from explore import api as explore_api
 from marketplace import health, views
@@ -19,6 +20,7 @@ api_v1 = [
     *accounts_api.router.urls,
     *explore_api.router.urls,
     *shape_api.router.urls,
+    *clusters_api.router.urls,
     *deal_api.router.urls,
 ]
 

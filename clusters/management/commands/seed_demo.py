@@ -1,11 +1,13 @@
 from django.core.management import BaseCommand
 
 from accounts import demo as accounts_demo
+from clusters import demo as clusters_demo
+from deal import demo as deal_demo
 from explore import demo as explore_demo
 
 # Clusters sees every phase (DESIGN.md), so the platform-wide demo loader lives here.
 # Each app's demo module is loaded in the order of the phases.
-DEMO_LOADERS = [explore_demo.load]
+DEMO_LOADERS = [explore_demo.load, deal_demo.load, clusters_demo.load]
 
 
 class Command(BaseCommand):
