@@ -24,6 +24,25 @@ ONE_GROUP = Q(cluster__isnull=False, initiative__isnull=True) | Q(
 )
 
 
+class Decided(models.Model):
+    """Who decided, when and why: the audit fields of every request a coordinator or curator
+    answers."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class JoinPolicy(models.TextChoices):
     OPEN = "open", _("Anyone may join")
     APPROVAL = "approval", _("A coordinator approves each request")
@@ -68,7 +87,7 @@ class InitiativeStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
-class Initiative(TimeStampedModel):
+class Initiative(Decided, TimeStampedModel):
     lead_cluster = models.ForeignKey(
         ActionCluster,
         on_delete=models.PROTECT,
@@ -106,16 +125,6 @@ class Initiative(TimeStampedModel):
         related_name="+",
         verbose_name=_("proposed by"),
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
     solutions = models.ManyToManyField(
         Solution, blank=True, related_name="initiatives", verbose_name=_("solutions")
     )
@@ -196,7 +205,7 @@ class GroupItem(models.Model):
             raise ValidationError(_("Choose either a cluster or an initiative."))
 
 
-class Membership(GroupItem):
+class Membership(Decided, GroupItem):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -215,16 +224,6 @@ class Membership(GroupItem):
     )
     message = models.CharField(_("message to the coordinators"), max_length=500, blank=True)
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -323,7 +322,7 @@ class ReportStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
-class PostReport(models.Model):
+class PostReport(Decided):
     """A member flags a post; a curator hides the post or dismisses the report."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
@@ -342,16 +341,6 @@ class PostReport(models.Model):
         default=ReportStatus.OPEN,
         db_index=True,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

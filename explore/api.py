@@ -54,6 +54,7 @@ from explore.models import (
     Tag,
 )
 from marketplace.api import (
+    LOOKUP_VALUE_REGEX,
     PAGE_NOT_FOUND,
     StrictBooleanField,
     StrictModelSerializer,
@@ -61,10 +62,8 @@ from marketplace.api import (
 )
 from marketplace.pagination import KnownCountPaginator
 
-# Any text up to the next slash reaches the views, so that a malformed slug gets the API's
-# JSON 404 rather than the site's HTML one; the views then refuse anything but a slug before
+# LOOKUP_VALUE_REGEX lets any text reach the views; they refuse anything but a slug before
 # it reaches the database (PostgreSQL rejects NUL characters with an error, not a miss).
-LOOKUP_VALUE_REGEX = "[^/]+"
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 

@@ -5,8 +5,6 @@ answers 404, one they may read but not change 403, a change the plan's state for
 Investors see bankable plans only as teasers, through their own list.
 """
 
-import re
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
@@ -40,7 +38,7 @@ from explore.api import (
 )
 from explore.models import Area, City, ReferenceProject
 from explore.selectors import published_solutions
-from marketplace.api import StrictCharField, StrictIntegerField, StrictModelSerializer
+from marketplace.api import StrictCharField, StrictIntegerField, StrictModelSerializer, whole_id
 from marketplace.errors import DomainError
 from shape import checklists, permissions, selectors
 from shape.models import (
@@ -57,13 +55,6 @@ from shape.services import plans as services
 from shape.services.checklists import checklist_answer_set
 
 # Ids are whole numbers the database can hold; anything else is simply not a plan.
-PLAN_ID = re.compile(r"[0-9]{1,18}")
-
-
-def _whole_id(raw: str) -> int:
-    if not PLAN_ID.fullmatch(raw):
-        raise Http404
-    return int(raw)
 
 
 # --- Output ---------------------------------------------------------------------------------
@@ -411,7 +402,7 @@ class PlanViewSet(viewsets.GenericViewSet):
         }.get(self.action, PlanSummarySerializer)
 
     def get_object(self) -> ProjectPlan:
-        return selectors.get_plan_for_user(self.request.user, _whole_id(self.kwargs["pk"]))
+        return selectors.get_plan_for_user(self.request.user, whole_id(self.kwargs["pk"]))
 
     def list(self, request):
         rows = (
@@ -649,7 +640,7 @@ class ChecklistTemplateViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, pk):
-        template = self._templates().filter(pk=_whole_id(pk)).first()
+        template = self._templates().filter(pk=whole_id(pk)).first()
         if template is None:
             raise Http404
         return Response(self.get_serializer(template).data)

@@ -6,8 +6,6 @@ fund's confirmed investors create and change its profile here. Matches are read-
 scoped like the pages: investors see their fund's, promoters their plans', curators all.
 """
 
-import re
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -35,19 +33,12 @@ from marketplace.api import (
     StrictCharField,
     StrictIntegerField,
     StrictPagination,
+    whole_id,
 )
 from marketplace.errors import StateConflict
 from shape.models import MAX_AMOUNT_EUR, Instrument, ProjectPlan, Stage
 
-WHOLE_ID = re.compile(r"[0-9]{1,18}")
 ID_PARAMETER = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-def _whole_id(raw: str) -> int:
-    # Anything but a whole number the database can hold is simply not there.
-    if not WHOLE_ID.fullmatch(raw):
-        raise Http404
-    return int(raw)
 
 
 # --- Investor profiles ----------------------------------------------------------------------
@@ -168,7 +159,7 @@ class InvestorProfileViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(InvestorProfileSerializer(page, many=True).data)
 
     def retrieve(self, request, pk):
-        return self._detail(selectors.get_profile_for_user(request.user, _whole_id(pk)))
+        return self._detail(selectors.get_profile_for_user(request.user, whole_id(pk)))
 
     def create(self, request):
         organisation = request.user.organisation
@@ -186,7 +177,7 @@ class InvestorProfileViewSet(viewsets.GenericViewSet):
         return self._detail(profile, status_code=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk):
-        profile = selectors.get_profile_for_user(request.user, _whole_id(pk))
+        profile = selectors.get_profile_for_user(request.user, whole_id(pk))
         if not permissions.can_keep_investor_profile(request.user, profile.organisation):
             raise PermissionDenied
         data = self._incoming(request, partial=True)
@@ -297,7 +288,7 @@ class MatchViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(MatchSerializer(page, many=True).data)
 
     def retrieve(self, request, pk):
-        match = selectors.matches_visible_to(request.user).filter(pk=_whole_id(pk)).first()
+        match = selectors.matches_visible_to(request.user).filter(pk=whole_id(pk)).first()
         if match is None:
             raise Http404
         return Response(MatchSerializer(match).data)

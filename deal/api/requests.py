@@ -5,9 +5,6 @@ the caller is on neither side of answers 404; an action their side may not take 
 action the request's state no longer allows (already accepted, withdrawn, ...) 409.
 """
 
-import re
-
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -28,19 +25,10 @@ from deal.forms.requests import RequestFilterForm
 from deal.models import DealRequest, DeclineReason, InvestorProfile
 from deal.services import requests as services
 from explore.api import LOOKUP_VALUE_REGEX, PAGE_NOT_FOUND, StrictPagination
-from marketplace.api import StrictCharField, StrictIntegerField
+from marketplace.api import WHOLE_ID, StrictCharField, StrictIntegerField, whole_id
 from marketplace.errors import DomainError
 from shape.models import MAX_AMOUNT_EUR, Instrument, ProjectPlan
 from shape.permissions import can_view_teaser
-
-WHOLE_ID = re.compile(r"[0-9]{1,18}")
-
-
-def _whole_id(raw: str) -> int:
-    if not WHOLE_ID.fullmatch(raw):
-        raise Http404
-    return int(raw)
-
 
 # --- Output ----------------------------------------------------------------------------------
 
@@ -182,7 +170,7 @@ class DealRequestViewSet(viewsets.GenericViewSet):
         }.get(self.action, DealRequestSerializer)
 
     def get_object(self) -> DealRequest:
-        return selectors.get_request_for_user(self.request.user, _whole_id(self.kwargs["pk"]))
+        return selectors.get_request_for_user(self.request.user, whole_id(self.kwargs["pk"]))
 
     def list(self, request):
         rows = selectors.requests_filtered(

@@ -4,9 +4,6 @@ A room the caller is not a party to (nor a curator) answers 404, like a room tha
 exist; posting to a room whose outcome is recorded answers 409.
 """
 
-import re
-
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -24,17 +21,8 @@ from deal import selectors
 from deal.models import DealRoom, RoomMessage
 from deal.services import rooms as services
 from explore.api import LOOKUP_VALUE_REGEX, PAGE_NOT_FOUND, StrictPagination
-from marketplace.api import StrictCharField
+from marketplace.api import StrictCharField, whole_id
 from shape.models import ProjectPlan
-
-ROOM_ID = re.compile(r"[0-9]{1,18}")
-
-
-def _room_id(raw: str) -> int:
-    # Anything but a whole number the database can hold is simply not a room.
-    if not ROOM_ID.fullmatch(raw):
-        raise Http404
-    return int(raw)
 
 
 class RoomPlanSerializer(serializers.ModelSerializer):
@@ -118,7 +106,7 @@ class DealRoomViewSet(viewsets.GenericViewSet):
         return DealRoomSerializer
 
     def get_object(self) -> DealRoom:
-        return selectors.get_room_for_user(self.request.user, _room_id(self.kwargs["pk"]))
+        return selectors.get_room_for_user(self.request.user, whole_id(self.kwargs["pk"]))
 
     def list(self, request):
         page = self.paginate_queryset(selectors.rooms_for_user(request.user))
