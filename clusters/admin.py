@@ -100,13 +100,25 @@ class InitiativeAdmin(AuditFieldsReadOnly, admin.ModelAdmin):
 
     @admin.action(description=_("Feature the selected initiatives"))
     def feature(self, request, queryset):
-        count = queryset.update(featured=True)
-        self.message_user(request, _("%(count)d updated.") % {"count": count})
+        _apply(
+            self,
+            request,
+            queryset,
+            lambda obj: initiatives.initiative_feature_set(
+                initiative=obj, actor=request.user, featured=True
+            ),
+        )
 
     @admin.action(description=_("Stop featuring the selected initiatives"))
     def unfeature(self, request, queryset):
-        count = queryset.update(featured=False)
-        self.message_user(request, _("%(count)d updated.") % {"count": count})
+        _apply(
+            self,
+            request,
+            queryset,
+            lambda obj: initiatives.initiative_feature_set(
+                initiative=obj, actor=request.user, featured=False
+            ),
+        )
 
     @admin.action(description=_("Close (archive) the selected initiatives"))
     def archive(self, request, queryset):

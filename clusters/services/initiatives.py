@@ -153,3 +153,18 @@ def initiative_close(*, initiative: Initiative, actor: User, reason: str = "") -
         initiative, Decision.Action.INITIATIVE_CLOSED, actor=actor, reason=(reason or "").strip()
     )
     return initiative
+
+
+@transaction.atomic
+def initiative_feature_set(*, initiative: Initiative, actor: User, featured: bool) -> Initiative:
+    """Show an initiative among the featured ones, or stop; recorded like every decision."""
+    if not permissions.can_curate(actor):
+        raise NotAllowed(_("Only curators feature content."))
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if initiative.featured == featured:
+        return initiative
+    initiative.featured = featured
+    initiative.save(update_fields=["featured", "updated_at"])
+    action = Decision.Action.FEATURED if featured else Decision.Action.UNFEATURED
+    decision_record(initiative, action, actor=actor)
+    return initiative

@@ -60,6 +60,9 @@ def test_curator_accepts_features_and_archives_initiatives(client_for, member, c
     assert proposal.status == InitiativeStatus.CLOSED
     assert proposal.featured
     assert Decision.objects.filter(action=Decision.Action.INITIATIVE_CLOSED).exists()
+    featured = Decision.objects.get(action=Decision.Action.FEATURED)
+    assert featured.actor == curator
+    assert featured.target == proposal
 
 
 def test_curator_archives_a_discussion_from_the_admin(client_for, curator):
