@@ -28,6 +28,7 @@ from django_countries import countries
 from accounts.models import Organisation
 from accounts.permissions import is_curator
 from explore import permissions
+from explore.bitmaps import facet_rows_from_bitmaps
 from explore.filters import SolutionFilter
 from explore.models import (
     ActualValue,
@@ -194,7 +195,9 @@ def _cached(key: str | None, compute):
 
 
 def _count_matches(data: dict) -> MatchCounts:
-    rows = solution_facet_rows(data=data)
+    rows = facet_rows_from_bitmaps(data)
+    if rows is None:
+        rows = solution_facet_rows(data=data)
     if data.get("q") and uses_postgres() and not _total_of(rows):
         return MatchCounts(solution_facet_rows(data=data, fuzzy=True), fuzzy=True)
     return MatchCounts(rows, fuzzy=False)
@@ -463,11 +466,14 @@ def _all_conditions_but(conditions: dict, facet: str | None) -> tuple[str, list]
 
 def _facets_from_rows(rows, data: dict, areas: list[Area]) -> tuple[list[Facet], dict]:
     """The facets, and the totals: all matches ("total") and the title matches ("title")."""
-    counts = {name: Counter() for name in [*SCALAR_FACETS, "area", "total", "title"]}
+    counts = {name: Counter() for name in [*SCALAR_FACETS, "area", "total", "title", "without"]}
     for facet, value, count in rows:
         counts[facet][value] += count
     totals = {"total": counts["total"][""], "title": counts["title"][""]}
-    facets = [_area_facet(counts["area"], data, areas)]
+    # Counts from bitmaps state how many match with a facet's choice dropped ("without");
+    # counts from rows add that up from the facet's values.
+    without = counts["without"]
+    facets = [_area_facet(counts["area"], data, areas, without.get("area"))]
     for name in SCALAR_FACETS:
         chosen = set(data.get(name) or [])
         labels = FACET_LABELS[name]
@@ -476,11 +482,14 @@ def _facets_from_rows(rows, data: dict, areas: list[Area]) -> tuple[list[Facet],
             for value, count in sorted(counts[name].items(), key=lambda item: (-item[1], item[0]))
             if value and count
         ]
-        facets.append(Facet(name, values, sum(counts[name].values()) if chosen else None))
+        count_without = without.get(name, sum(counts[name].values()))
+        facets.append(Facet(name, values, count_without if chosen else None))
     return facets, totals
 
 
-def _area_facet(counts_by_mask: Counter, data: dict, areas: list[Area]) -> Facet:
+def _area_facet(
+    counts_by_mask: Counter, data: dict, areas: list[Area], count_without: int | None
+) -> Facet:
     chosen = {area.pk for area in data.get("area") or []}
     per_area = Counter()
     for mask, count in counts_by_mask.items():
@@ -491,7 +500,9 @@ def _area_facet(counts_by_mask: Counter, data: dict, areas: list[Area]) -> Facet
         for area in areas
         if per_area[area.bit]
     ]
-    return Facet("area", values, sum(counts_by_mask.values()) if chosen else None)
+    if count_without is None:
+        count_without = sum(counts_by_mask.values())
+    return Facet("area", values, count_without if chosen else None)
 
 
 def _bits(mask: int):

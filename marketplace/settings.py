@@ -172,6 +172,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
     },
     "expire-deal-requests": {"task": "deal.tasks.expire_deal_requests", "schedule": 3600.0},
+    "rebuild-facet-bitmaps": {
+        "task": "explore.tasks.rebuild_facet_bitmaps",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # --- Deal -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.utils.text import slugify
 
 from accounts.models import Organisation
 from explore import demo
+from explore.bitmaps import facet_bitmaps_drop, facet_bitmaps_rebuild
 from explore.models import (
     Area,
     City,
@@ -109,6 +110,7 @@ class Command(BaseCommand):
         prefix = f"gen-{seed}-"
         if solutions:
             faker.plan_rare_words(solutions)
+            facet_bitmaps_drop()  # kept row by row they would slow the load; built once after
             self._insert(
                 model=Solution,
                 build=faker.solution,
@@ -128,6 +130,9 @@ class Command(BaseCommand):
                 batch_size=batch_size,
                 label="knowledge items",
             )
+        if solutions:
+            self.stdout.write("Building the facet bitmaps...")
+            facet_bitmaps_rebuild()
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
