@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from explore.models import Area, KnowledgeItem, ReferenceProject, Solution
-from marketplace.models import TimeStampedModel
+from marketplace.models import TimeStampedModel, UploadedFile
 from shape.models import ProjectPlan
 
 ONE_GROUP = Q(cluster__isnull=False, initiative__isnull=True) | Q(
@@ -354,11 +354,8 @@ class PostReport(Decided):
         return f"{self.post} ({self.get_status_display()})"
 
 
-class Document(GroupItem):
-    title = models.CharField(_("title"), max_length=200)
+class Document(GroupItem, UploadedFile):  # noqa: DJ008 - __str__ from UploadedFile
     file = models.FileField(_("file"), upload_to="clusters/%Y/%m/")
-    content_type = models.CharField(max_length=100, editable=False)
-    size = models.PositiveIntegerField(editable=False)
     members_only = models.BooleanField(_("members only"), default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -367,6 +364,7 @@ class Document(GroupItem):
         related_name="+",
         verbose_name=_("uploaded by"),
     )
+    # Redeclared only for its label in the admin, which the other uploads do not have.
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
@@ -374,9 +372,6 @@ class Document(GroupItem):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         constraints = [models.CheckConstraint(condition=ONE_GROUP, name="document_in_one_group")]
-
-    def __str__(self):
-        return self.title
 
 
 class FeaturedItem(models.Model):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from explore.models import Area
-from marketplace.models import TimeStampedModel
+from marketplace.models import TimeStampedModel, UploadedFile
 from shape.models import MAX_AMOUNT_EUR, Instrument, ProjectPlan, Stage
 
 
@@ -301,24 +301,17 @@ class RoomMessage(models.Model):
         return f"{self.author}: {self.body[:40]}"
 
 
-class RoomDocument(models.Model):
+class RoomDocument(UploadedFile):
     room = models.ForeignKey(DealRoom, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to="deal-rooms/%Y/%m/")
-    content_type = models.CharField(max_length=100, editable=False)
-    size = models.PositiveIntegerField(editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
         verbose_name = _("deal room document")
         verbose_name_plural = _("deal room documents")
-
-    def __str__(self):
-        return self.title
 
 
 class MeetingProposal(models.Model):

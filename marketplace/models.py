@@ -10,6 +10,26 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class UploadedFile(models.Model):
+    """A document someone uploaded: a plan's attachment, a deal room's or a group's document.
+
+    Each subclass declares `file`, for its own upload_to folder, and `uploaded_by`, as what
+    deleting the uploader's account does differs. content_type and size are filled by the
+    service that stores the checked upload, never typed in.
+    """
+
+    title = models.CharField(_("title"), max_length=200)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+
 class OutboxTask(models.Model):
     """A Celery task recorded in the same transaction as the change that asked for it.
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from explore.models import Area, City, Indicator, ReferenceProject, Solution
-from marketplace.models import TimeStampedModel
+from marketplace.models import TimeStampedModel, UploadedFile
 
 # Amounts above this are refused as absurd for a single city project (EUR 100 billion).
 MAX_AMOUNT_EUR = 100_000_000_000
@@ -275,22 +275,15 @@ class Risk(models.Model):
         return self.likelihood * self.impact
 
 
-class Attachment(models.Model):
+class Attachment(UploadedFile):
     plan = models.ForeignKey(ProjectPlan, on_delete=models.CASCADE, related_name="attachments")
-    title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to="plans/%Y/%m/")
-    content_type = models.CharField(max_length=100, editable=False)
-    size = models.PositiveIntegerField(editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
-
-    def __str__(self):
-        return self.title
 
 
 class ChecklistAnswer(models.Model):

@@ -1,5 +1,7 @@
-"""Checks for documents that promoters upload: attachments and checklist evidence."""
+"""Checks for uploaded documents (plan attachments and evidence, deal room and group
+documents), and what is stored about them."""
 
+import mimetypes
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -65,3 +67,12 @@ def document_check(file, *, field: str) -> None:
             % {"type": suffix[1:].upper()},
             field=field,
         )
+
+
+def document_details(file) -> dict:
+    """The content_type and size to store with a file that document_check accepted."""
+    # The type comes from the checked name, not from what the browser claimed.
+    return {
+        "content_type": mimetypes.guess_type(file.name)[0] or "application/octet-stream",
+        "size": file.size,
+    }

@@ -1,7 +1,5 @@
 """Discussions, posts, reports of posts, and shared documents in clusters and initiatives."""
 
-import mimetypes
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +10,7 @@ from clusters.models import Decision, Discussion, Document, Post, PostReport, Re
 from clusters.services.audit import decision_record, required_reason
 from clusters.services.memberships import group_filter
 from marketplace.errors import DomainError, NotAllowed, StateConflict
-from shape.uploads import document_check
+from shape.uploads import document_check, document_details
 
 TITLE_MAX = 200
 BODY_MAX = 10_000
@@ -153,13 +151,11 @@ def document_upload(
     if file is None:
         raise DomainError(_("Choose a file."), field="file")
     document_check(file, field="file")
-    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     return Document.objects.create(
         title=title,
         file=file,
-        content_type=content_type,
-        size=file.size,
         members_only=members_only,
         uploaded_by=actor,
+        **document_details(file),
         **group_filter(group),
     )

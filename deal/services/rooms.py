@@ -6,7 +6,6 @@ outcome) or per proposal (the chosen time) lock the room row first and check its
 after the lock, so two people acting at the same moment give one result.
 """
 
-import mimetypes
 from datetime import date, datetime
 
 from django.db import transaction
@@ -29,7 +28,7 @@ from deal.models import (
 )
 from marketplace.errors import DomainError, NotAllowed, StateConflict
 from shape.models import MAX_AMOUNT_EUR, Instrument
-from shape.uploads import document_check
+from shape.uploads import document_check, document_details
 
 MAX_MESSAGE_LENGTH = 10_000
 MAX_SLOTS = 5
@@ -141,15 +140,8 @@ def room_document_share(*, room: DealRoom, actor: User, title: str, file) -> Roo
         raise DomainError(_("Choose a file to share."), field="file")
     document_check(file, field="file")
     _lock_open_room(room)
-    # The type comes from the checked name, not from what the browser claimed.
-    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     document = RoomDocument.objects.create(
-        room=room,
-        title=title,
-        file=file,
-        content_type=content_type,
-        size=file.size,
-        uploaded_by=actor,
+        room=room, title=title, file=file, uploaded_by=actor, **document_details(file)
     )
     _record(room, actor=actor, kind=DealEvent.Kind.DOCUMENT, detail=title)
     _notify_other_side(
