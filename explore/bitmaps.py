@@ -109,8 +109,10 @@ def _counts_sql(chosen: dict[str, list[str]], *, with_word: bool) -> tuple[str, 
     )
     sql = (
         "WITH word AS (SELECT lexeme FROM unnest(to_tsvector(%s::regconfig, %s)) LIMIT 1), "
-        f"bitmaps AS (SELECT key, bits FROM explore_facetbitmap WHERE {FACET_VALUE_KEYS} "
-        "OR key IN (SELECT prefix || lexeme FROM word, unnest(ARRAY['term:', 'title:']) prefix)), "
+        # Read no bitmap at all when the base is missing (a word that is not tracked).
+        f"bitmaps AS (SELECT key, bits FROM explore_facetbitmap WHERE EXISTS "
+        f"(SELECT FROM explore_facetbitmap WHERE key = {base_key}) AND ({FACET_VALUE_KEYS} "
+        "OR key IN (SELECT prefix || lexeme FROM word, unnest(ARRAY['term:', 'title:']) prefix))), "
         f"base AS (SELECT bits FROM bitmaps WHERE key = {base_key}), {choices}"
         f"scope AS (SELECT {', '.join(scopes)} FROM {', '.join(sources)}) "
         f"SELECT {facet_of_key}, substr(key, strpos(key, ':') + 1), "

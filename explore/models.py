@@ -372,6 +372,9 @@ class SolutionSearchEntry(models.Model):
     search_vector = SearchVectorField(null=True)
     # The title's words alone: a one-word search ranks every title match first.
     title_vector = SearchVectorField(null=True)
+    # One token per facet value ("maturity=pilot", "area=3"), indexed like the words, so
+    # that an index scan leaves out the rows that fail the facet choices (migration 0008).
+    facet_vector = SearchVectorField(null=True)
     title = models.CharField(max_length=200)
     maturity = models.CharField(max_length=16)
     provider_kind = models.CharField(max_length=32, blank=True)

@@ -19,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -247,14 +248,40 @@ def _solution_page(filters: SolutionFilter, fuzzy: bool, totals: dict, *, cache_
 
 def _page_entries(filters: SolutionFilter, **match) -> QuerySet[SolutionSearchEntry]:
     """Search table rows matching `match` and the facet choices, with what a list shows."""
-    entries = _facet_filtered(SolutionSearchEntry.objects.filter(**match), filters)
+    entries = SolutionSearchEntry.objects.filter(**match)
+    choices = _facet_tokens_query(filters.form.cleaned_data)
+    if choices:
+        entries = entries.filter(
+            RawSQL(f"{FACET_VECTOR} @@ %s::tsquery", [choices], output_field=BooleanField())  # noqa: S611
+        )
+    entries = _facet_filtered(entries, filters)
     return entries.select_related("solution__provider").defer(
         "search_vector",
         "title_vector",
+        "facet_vector",
         "solution__body",
         "solution__replication_notes",
         "solution__search_vector",
     )
+
+
+FACET_VECTOR = '"explore_solutionsearchentry"."facet_vector"'
+
+
+def _facet_tokens_query(data: dict) -> str:
+    """The facet choices as a tsquery over the tokens of `facet_vector` (migration 0008).
+
+    Any value of a facet, every facet: "('maturity=idea' | 'maturity=pilot') & 'area=3'".
+    The values are validated choices; quotes are doubled all the same.
+    """
+    tokens = {name: [f"{name}={value}" for value in data.get(name) or []] for name in SCALAR_FACETS}
+    tokens["area"] = [f"area={area.bit}" for area in data.get("area") or []]
+    alternatives = [
+        "(" + " | ".join("'" + token.replace("'", "''") + "'" for token in chosen) + ")"
+        for chosen in tokens.values()
+        if chosen
+    ]
+    return " & ".join(alternatives)
 
 
 def _ranked(entries: QuerySet, query: SearchQuery) -> QuerySet:
