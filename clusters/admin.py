@@ -205,6 +205,17 @@ class DocumentAdmin(admin.ModelAdmin):
     search_fields = ["title", "uploaded_by__email"]
     list_select_related = ["cluster", "initiative", "uploaded_by"]
     autocomplete_fields = ["cluster", "initiative", "uploaded_by"]
+    fields = [
+        "cluster",
+        "initiative",
+        "title",
+        "file",
+        "members_only",
+        "uploaded_by",
+        "content_type",
+        "size",
+        "uploaded_at",
+    ]
     readonly_fields = ["content_type", "size", "uploaded_at"]
 
 

@@ -294,7 +294,7 @@ class AttachmentAdmin(ReadOnlyAdmin):
     list_filter = ["content_type"]
     search_fields = ["title", "plan__title", "uploaded_by__email"]
     list_select_related = ["plan", "uploaded_by"]
-    exclude = ["file"]
+    fields = ["plan", "title", "content_type", "size", "uploaded_by", "uploaded_at"]
 
 
 @admin.register(ChecklistAnswer)

@@ -25,7 +25,7 @@ from shape.models import (
 )
 from shape.signals import plan_status_changed
 from shape.steps import missing_by_step
-from shape.uploads import document_check
+from shape.uploads import document_check, document_details
 
 PLAN_FIELDS = [
     "title",
@@ -155,18 +155,11 @@ def plan_part_remove(*, plan, actor, kind: str, pk: int) -> None:
 
 def attachment_add(*, plan, actor, title: str, file) -> Attachment:
     document_check(file, field="file")
-    content_type = getattr(file, "content_type", "") or "application/octet-stream"
     return _add_part(
         Attachment,
         plan=plan,
         actor=actor,
-        data={
-            "title": title,
-            "file": file,
-            "content_type": content_type,
-            "size": file.size,
-            "uploaded_by": actor,
-        },
+        data={"title": title, "file": file, "uploaded_by": actor, **document_details(file)},
     )
 
 

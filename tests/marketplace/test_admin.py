@@ -7,9 +7,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.services import CURATED_APPS
+from clusters.models import Document
 from explore import services as explore_services
 from explore.models import ModerationRecord, PublicationStatus, Solution
-from shape.models import PlanEvent, PlanStatus
+from shape.models import Attachment, PlanEvent, PlanStatus
+from tests.clusters.factories import ClusterFactory
 from tests.explore.factories import SolutionFactory
 from tests.factories import UserFactory
 from tests.shape.factories import PlanFactory
@@ -65,9 +67,11 @@ def platform_rows(curator):
     accounts_demo.load()
     explore_demo.load()
     room = DealRoomFactory()
-    PlanEvent.objects.create(
-        plan=room.request.plan, actor=curator, to_status=PlanStatus.BANKABLE, comment="Fine"
-    )
+    plan = room.request.plan
+    PlanEvent.objects.create(plan=plan, actor=curator, to_status=PlanStatus.BANKABLE, comment="OK")
+    uploaded = {"file": "files/study.pdf", "content_type": "application/pdf", "size": 10}
+    Attachment.objects.create(plan=plan, title="Study", uploaded_by=curator, **uploaded)
+    Document.objects.create(cluster=ClusterFactory(), title="Minutes", **uploaded)
 
 
 @pytest.mark.usefixtures("platform_rows")

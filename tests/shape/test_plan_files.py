@@ -76,3 +76,15 @@ def test_only_the_promoter_of_a_bankable_plan_shares_it(client_for, promoter, in
     assert client_for(promoter).post(url, {"email": investor.email}).status_code == 403
     assert client_for(curator).post(url, {"email": investor.email}).status_code == 403
     assert not draft.shares.exists()
+
+
+def test_the_stored_type_comes_from_the_checked_name_not_from_the_browser(
+    promoter, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    plan = PlanFactory(promoter=promoter)
+    upload = SimpleUploadedFile("study.pdf", PDF, content_type="text/html")
+
+    attachment = services.attachment_add(plan=plan, actor=promoter, title="Study", file=upload)
+
+    assert (attachment.content_type, attachment.size) == ("application/pdf", len(PDF))
