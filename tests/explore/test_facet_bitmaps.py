@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
 
-from explore import bitmaps, selectors
+from explore import bitmaps, selectors, tasks
 from explore.filters import SolutionFilter
 from explore.models import Area, Maturity, PublicationStatus, Solution
 from tests.explore.test_search_and_facets import add_solution, run_search
@@ -45,8 +45,8 @@ def shown(rows, data) -> tuple:
     return listed, totals
 
 
-def assert_bitmaps_count_as_the_rows_do():
-    for querystring in SEARCHES:
+def assert_bitmaps_count_as_the_rows_do(searches=SEARCHES):
+    for querystring in searches:
         data = cleaned(querystring)
         from_bitmaps = bitmaps.facet_rows_from_bitmaps(data)
         assert from_bitmaps is not None, querystring
@@ -142,3 +142,14 @@ def test_generating_a_catalogue_builds_the_bitmaps_once_at_the_end():
     data = cleaned("maturity=pilot")
     from_bitmaps = bitmaps.facet_rows_from_bitmaps(data)
     assert shown(from_bitmaps, data) == shown(selectors.solution_facet_rows(data=data), data)
+
+
+def test_the_nightly_task_builds_the_bitmaps_again(settings):
+    catalogue()
+    bitmaps.facet_bitmaps_drop()
+    assert bitmaps.facet_rows_from_bitmaps(cleaned("")) is None
+
+    tasks.rebuild_facet_bitmaps.delay()
+
+    assert "rebuild-facet-bitmaps" in settings.CELERY_BEAT_SCHEDULE
+    assert_bitmaps_count_as_the_rows_do(searches=["", "maturity=pilot&area=standards"])
