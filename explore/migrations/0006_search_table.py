@@ -11,6 +11,8 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
+from marketplace.migration_sql import postgres_only
+
 # The text search configuration is "english", as in migration 0004.
 FORWARD = """
 CREATE SEQUENCE explore_catalogue_version_seq;
@@ -84,16 +86,6 @@ DROP INDEX IF EXISTS explore_solutionsearchentry_gin;
 """
 
 
-def install(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def uninstall(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("explore", "0005_area_bits"),
@@ -145,5 +137,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(install, uninstall),
+        postgres_only(FORWARD, BACKWARD),
     ]

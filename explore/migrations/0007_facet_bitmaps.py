@@ -14,6 +14,8 @@ nothing: a bulk load empties the table first and rebuilds after.
 
 from django.db import migrations
 
+from marketplace.migration_sql import postgres_only
+
 FORWARD = """
 CREATE TABLE explore_facetbitmap (
   key text PRIMARY KEY,
@@ -155,21 +157,11 @@ DROP TABLE IF EXISTS explore_facetbitmap;
 """
 
 
-def install(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def uninstall(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("explore", "0006_search_table"),
     ]
 
     operations = [
-        migrations.RunPython(install, uninstall),
+        postgres_only(FORWARD, BACKWARD),
     ]

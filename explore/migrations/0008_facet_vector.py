@@ -11,6 +11,8 @@ their trigger is left out while the existing rows are filled.
 import django.contrib.postgres.search
 from django.db import migrations
 
+from marketplace.migration_sql import postgres_only
+
 FORWARD = """
 CREATE FUNCTION explore_facet_vector(entry explore_solutionsearchentry) RETURNS tsvector AS $$
   SELECT array_to_tsvector(
@@ -47,16 +49,6 @@ DROP FUNCTION IF EXISTS explore_facet_vector(explore_solutionsearchentry);
 """
 
 
-def install(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def uninstall(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("explore", "0007_facet_bitmaps"),
@@ -68,5 +60,5 @@ class Migration(migrations.Migration):
             name="facet_vector",
             field=django.contrib.postgres.search.SearchVectorField(null=True),
         ),
-        migrations.RunPython(install, uninstall),
+        postgres_only(FORWARD, BACKWARD),
     ]
