@@ -62,15 +62,18 @@ def facet_rows_from_bitmaps(data: dict) -> list[tuple[str, str, int]] | None:
     return [_as_facet_row(facet, value, count) for facet, value, count in rows]
 
 
+def chosen_facet_values(data: dict) -> dict[str, list[str]]:
+    """The facet choices of valid filters as text, per facet with a choice; areas by bit."""
+    chosen = {name: [str(value) for value in data.get(name) or []] for name in SCALAR_FACET_NAMES}
+    chosen["area"] = [str(area.bit) for area in data.get("area") or []]
+    return {name: values for name, values in chosen.items() if values}
+
+
 def _chosen_keys(data: dict) -> dict[str, list[str]]:
-    chosen = {
-        name: [f"{name}:{value}" for value in data[name]]
-        for name in SCALAR_FACET_NAMES
-        if data.get(name)
+    return {
+        name: [f"{name}:{value}" for value in values]
+        for name, values in chosen_facet_values(data).items()
     }
-    if data.get("area"):
-        chosen["area"] = [f"area:{area.bit}" for area in data["area"]]
-    return chosen
 
 
 # Bitmaps of facet values: not the words' ("term:", "title:") and not "all".

@@ -29,7 +29,7 @@ from django_countries import countries
 from accounts.models import Organisation
 from accounts.permissions import is_curator
 from explore import permissions
-from explore.bitmaps import facet_rows_from_bitmaps
+from explore.bitmaps import chosen_facet_values, facet_rows_from_bitmaps
 from explore.filters import SolutionFilter
 from explore.models import (
     ActualValue,
@@ -274,12 +274,13 @@ def _facet_tokens_query(data: dict) -> str:
     Any value of a facet, every facet: "('maturity=idea' | 'maturity=pilot') & 'area=3'".
     The values are validated choices; quotes are doubled all the same.
     """
-    tokens = {name: [f"{name}={value}" for value in data.get(name) or []] for name in SCALAR_FACETS}
-    tokens["area"] = [f"area={area.bit}" for area in data.get("area") or []]
+    tokens = {
+        name: [f"{name}={value}" for value in values]
+        for name, values in chosen_facet_values(data).items()
+    }
     alternatives = [
         "(" + " | ".join("'" + token.replace("'", "''") + "'" for token in chosen) + ")"
         for chosen in tokens.values()
-        if chosen
     ]
     return " & ".join(alternatives)
 
