@@ -12,6 +12,7 @@ from the rows.
 
 from django.db import connection
 
+from explore.facets import chosen_facet_values
 from explore.search import SEARCH_CONFIG, uses_postgres
 
 # A word is tracked when this share of the listed solutions, and at least
@@ -19,7 +20,6 @@ from explore.search import SEARCH_CONFIG, uses_postgres
 TRACKED_WORD_SHARE = 0.02
 TRACKED_WORD_MINIMUM = 1000
 TRACKED_WORDS_AT_MOST = 500
-SCALAR_FACET_NAMES = ["country", "maturity", "provider_kind", "cost"]
 
 
 def facet_bitmaps_rebuild(*, minimum_solutions: int | None = None) -> None:
@@ -45,10 +45,7 @@ def facet_bitmaps_drop() -> None:
 
 
 def facet_rows_from_bitmaps(data: dict) -> list[tuple[str, str, int]] | None:
-    """The rows `solution_facet_rows` gives, plus ("without", facet, count) per chosen facet.
-
-    None when the bitmaps cannot answer this search.
-    """
+    """The rows `solution_facet_rows` gives; None when the bitmaps cannot answer this search."""
     text = data.get("q") or ""
     if not uses_postgres() or (text and not text.isalpha()):
         return None
@@ -59,14 +56,7 @@ def facet_rows_from_bitmaps(data: dict) -> list[tuple[str, str, int]] | None:
         rows = cursor.fetchall()
     if not rows:
         return None
-    return [_as_facet_row(facet, value, count) for facet, value, count in rows]
-
-
-def chosen_facet_values(data: dict) -> dict[str, list[str]]:
-    """The facet choices of valid filters as text, per facet with a choice; areas by bit."""
-    chosen = {name: [str(value) for value in data.get(name) or []] for name in SCALAR_FACET_NAMES}
-    chosen["area"] = [str(area.bit) for area in data.get("area") or []]
-    return {name: values for name, values in chosen.items() if values}
+    return rows
 
 
 def _chosen_keys(data: dict) -> dict[str, list[str]]:
@@ -126,10 +116,3 @@ def _counts_sql(chosen: dict[str, list[str]], *, with_word: bool) -> tuple[str, 
         f"WHERE key LIKE 'title:%%'{withouts}"
     )
     return sql, [chosen[name] for name in names]
-
-
-def _as_facet_row(facet: str, value: str, count: int) -> tuple[str, str, int]:
-    # Areas are counted per bit; the row-based counts name them by mask.
-    if facet == "area":
-        return facet, str(1 << int(value)), count
-    return facet, value, count

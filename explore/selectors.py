@@ -29,7 +29,9 @@ from django_countries import countries
 from accounts.models import Organisation
 from accounts.permissions import is_curator
 from explore import permissions
-from explore.bitmaps import chosen_facet_values, facet_rows_from_bitmaps
+from explore.bitmaps import facet_rows_from_bitmaps
+from explore.facets import SCALAR_FACETS, bits_of, chosen_facet_values
+from explore.few_matches import Match, facet_rows_of, few_matches, ordered_ids
 from explore.filters import SolutionFilter
 from explore.models import (
     ActualValue,
@@ -49,13 +51,6 @@ from explore.models import (
 )
 from explore.search import SEARCH_CONFIG, search, uses_postgres
 
-# Facets counted from one grouped query over these columns of Solution.
-SCALAR_FACETS = {
-    "country": "provider_country",
-    "maturity": "maturity",
-    "provider_kind": "provider_kind",
-    "cost": "cost_band",
-}
 FACET_LABELS = {
     "maturity": dict(Maturity.choices),
     "provider_kind": dict(Organisation.Kind.choices),
@@ -115,7 +110,7 @@ class Facet:
 
 @dataclass
 class SolutionSearchResult:
-    solutions: "QuerySet[Solution] | SearchPage"
+    solutions: "QuerySet[Solution] | SearchPage | SolutionsInOrder"
     total: int
     facets: list[Facet] = field(default_factory=list)
     areas: list[Area] = field(default_factory=list)
@@ -131,6 +126,7 @@ class MatchCounts:
 
     rows: list[tuple[str, str, int]]
     fuzzy: bool
+    few: "list[Match] | None" = None  # every match, when there are few (explore.few_matches)
 
 
 VERSION_UNREAD = object()
@@ -154,7 +150,7 @@ def solution_search(*, filters: SolutionFilter, version=VERSION_UNREAD) -> Solut
     areas = list(area_list())
     facets, totals = _facets_from_rows(counts.rows, data, areas)
     return SolutionSearchResult(
-        solutions=_solution_page(filters, counts.fuzzy, totals, cache_key=cache_key),
+        solutions=_solution_page(filters, counts, totals, cache_key=cache_key),
         total=totals["total"],
         facets=facets,
         areas=areas,
@@ -178,8 +174,7 @@ def _search_cache_key(data: dict, version: int | None) -> str | None:
     """
     if version is None:
         return None
-    choices = {name: sorted(str(value) for value in data.get(name) or []) for name in SCALAR_FACETS}
-    choices["area"] = sorted(area.slug for area in data.get("area") or [])
+    choices = {name: sorted(values) for name, values in chosen_facet_values(data).items()}
     described = json.dumps([data.get("q") or "", choices], sort_keys=True)
     digest = hashlib.sha256(described.encode()).hexdigest()[:32]
     return f"explore:solution-search:{version}:{digest}"
@@ -196,16 +191,16 @@ def _cached(key: str | None, compute):
 
 
 def _count_matches(data: dict) -> MatchCounts:
+    if _uses_search_table(data, fuzzy=False):
+        few = few_matches(data["q"])
+        if few == []:  # the words are in no solution: perhaps they are misspelt
+            return MatchCounts(solution_facet_rows(data=data, fuzzy=True), fuzzy=True)
+        if few is not None:
+            return MatchCounts(facet_rows_of(few, data), fuzzy=False, few=few)
     rows = facet_rows_from_bitmaps(data)
     if rows is None:
         rows = solution_facet_rows(data=data)
-    if data.get("q") and uses_postgres() and not _total_of(rows):
-        return MatchCounts(solution_facet_rows(data=data, fuzzy=True), fuzzy=True)
     return MatchCounts(rows, fuzzy=False)
-
-
-def _total_of(rows) -> int:
-    return sum(count for facet, _value, count in rows if facet == "total")
 
 
 def _uses_search_table(data: dict, fuzzy: bool) -> bool:
@@ -224,10 +219,14 @@ def _facet_filtered(queryset: QuerySet, filters: SolutionFilter) -> QuerySet:
     return filters.filter_areas(queryset, "area", data.get("area"))
 
 
-def _solution_page(filters: SolutionFilter, fuzzy: bool, totals: dict, *, cache_key: str | None):
+def _solution_page(
+    filters: SolutionFilter, counts: MatchCounts, totals: dict, *, cache_key: str | None
+):
     data = filters.form.cleaned_data
-    if not _uses_search_table(data, fuzzy):
-        return solution_matches(filters=filters, fuzzy=fuzzy)
+    if counts.few is not None:
+        return SolutionsInOrder(ordered_ids(counts.few, data, data.get("sort")))
+    if not _uses_search_table(data, counts.fuzzy):
+        return solution_matches(filters=filters, fuzzy=counts.fuzzy)
     text = data["q"]
     query = _search_query(text)
     entries = _page_entries(filters, search_vector=query)
@@ -337,7 +336,7 @@ class SearchPage:
         key = self.cache_key and f"{self.cache_key}:{start}:{stop}"
         ids = cache.get(key) if key else None
         if ids is not None:
-            return self._solutions_by_id(ids)
+            return solutions_by_id(ids)
         solutions = self._read(start, stop)
         if key:
             cache.set(key, [solution.pk for solution in solutions], SEARCH_CACHE_SECONDS)
@@ -349,11 +348,35 @@ class SearchPage:
             source = self.first
         return [entry.solution for entry in source[start:stop]]
 
-    @staticmethod
-    def _solutions_by_id(ids: list[int]) -> list[Solution]:
-        found = published_solutions().filter(pk__in=ids).select_related("provider")
-        by_id = {s.pk: s for s in found.defer("body", "replication_notes", "search_vector")}
-        return [by_id[pk] for pk in ids if pk in by_id]
+
+class SolutionsInOrder:
+    """Solutions known by their ids in display order; a slice reads only its own rows."""
+
+    def __init__(self, ids: list[int]):
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return solutions_by_id([self.ids[index]])[0]
+        return solutions_by_id(self.ids[index])
+
+
+def solutions_by_id(ids: list[int]) -> list[Solution]:
+    """The published ones among these solutions, in the order of `ids`, with what a list shows."""
+    if not ids:
+        return []
+    found = published_solutions().filter(pk__in=ids).select_related("provider")
+    by_id = {s.pk: s for s in found.defer("body", "replication_notes", "search_vector")}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def solution_matches(*, filters: SolutionFilter, fuzzy: bool = False) -> QuerySet[Solution]:
@@ -396,8 +419,24 @@ def solution_facet_rows(*, data: dict, fuzzy: bool = False) -> list[tuple[str, s
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if build is _grouping_sets_sql:
-        return _facet_rows_from_grouping_sets(rows)
-    return [(facet, value, count) for facet, value, count in rows]
+        rows = _facet_rows_from_grouping_sets(rows)
+    return _areas_by_bit(rows, data)
+
+
+def _areas_by_bit(rows, data: dict) -> list[tuple[str, str, int]]:
+    """Rows grouped by area mask as the bitmaps give them: one per area bit, and
+    ("without", facet, count) for each facet with a choice: the sum of its values' counts,
+    as a solution has one value of each facet, or one area mask."""
+    chosen = chosen_facet_values(data)
+    withouts = Counter()
+    by_bit = []
+    for facet, value, count in rows:
+        withouts[facet] += count
+        if facet == "area":
+            by_bit += [(facet, str(bit), count) for bit in bits_of(int(value or 0))]
+        else:
+            by_bit.append((facet, value, count))
+    return by_bit + [("without", name, withouts[name]) for name in chosen]
 
 
 def _grouping_sets_sql(matches_sql: str, matches_params: list, conditions: dict):
@@ -493,13 +532,15 @@ def _all_conditions_but(conditions: dict, facet: str | None) -> tuple[str, list]
 
 
 def _facets_from_rows(rows, data: dict, areas: list[Area]) -> tuple[list[Facet], dict]:
-    """The facets, and the totals: all matches ("total") and the title matches ("title")."""
+    """The facets, and the totals: all matches ("total") and the title matches ("title").
+
+    `rows` count areas per bit and state, for each facet with a choice, how many match with
+    that choice dropped ("without").
+    """
     counts = {name: Counter() for name in [*SCALAR_FACETS, "area", "total", "title", "without"]}
     for facet, value, count in rows:
         counts[facet][value] += count
     totals = {"total": counts["total"][""], "title": counts["title"][""]}
-    # Counts from bitmaps state how many match with a facet's choice dropped ("without");
-    # counts from rows add that up from the facet's values.
     without = counts["without"]
     facets = [_area_facet(counts["area"], data, areas, without.get("area"))]
     for name in SCALAR_FACETS:
@@ -510,36 +551,20 @@ def _facets_from_rows(rows, data: dict, areas: list[Area]) -> tuple[list[Facet],
             for value, count in sorted(counts[name].items(), key=lambda item: (-item[1], item[0]))
             if value and count
         ]
-        count_without = without.get(name, sum(counts[name].values()))
-        facets.append(Facet(name, values, count_without if chosen else None))
+        facets.append(Facet(name, values, without.get(name)))
     return facets, totals
 
 
 def _area_facet(
-    counts_by_mask: Counter, data: dict, areas: list[Area], count_without: int | None
+    counts_by_bit: Counter, data: dict, areas: list[Area], count_without: int | None
 ) -> Facet:
     chosen = {area.pk for area in data.get("area") or []}
-    per_area = Counter()
-    for mask, count in counts_by_mask.items():
-        for bit in _bits(int(mask)):
-            per_area[bit] += count
     values = [
-        FacetValue(area.slug, area.name, per_area[area.bit], area.pk in chosen)
+        FacetValue(area.slug, area.name, counts_by_bit[str(area.bit)], area.pk in chosen)
         for area in areas
-        if per_area[area.bit]
+        if counts_by_bit[str(area.bit)]
     ]
-    if count_without is None:
-        count_without = sum(counts_by_mask.values())
-    return Facet("area", values, count_without if chosen else None)
-
-
-def _bits(mask: int):
-    bit = 0
-    while mask:
-        if mask & 1:
-            yield bit
-        mask >>= 1
-        bit += 1
+    return Facet("area", values, count_without)
 
 
 def with_area_names(solutions, *, areas=None) -> list[Solution]:
@@ -547,7 +572,8 @@ def with_area_names(solutions, *, areas=None) -> list[Solution]:
     solutions = list(solutions)
     by_bit = {area.bit: area for area in (area_list() if areas is None else areas)}
     for solution in solutions:
-        solution.listed_areas = [by_bit[bit] for bit in _bits(solution.area_mask) if bit in by_bit]
+        listed = [by_bit.get(bit) for bit in bits_of(solution.area_mask)]
+        solution.listed_areas = [area for area in listed if area]
     return solutions
 
 

@@ -58,6 +58,7 @@ def test_the_search_table_lists_exactly_the_published_solutions(curator):
     assert draft.pk not in listed_ids()
 
 
+@pytest.mark.usefixtures("either_search_path")
 def test_the_search_table_follows_edits_of_facets_and_text():
     solution = add_solution("Parking sensors", areas=["standards"])
 
@@ -84,6 +85,7 @@ def test_a_pending_edit_does_not_enter_the_search_table(member):
     assert listed_ids() == {original.pk}
 
 
+@pytest.mark.usefixtures("either_search_path")
 def test_repeating_a_search_reads_its_counts_and_page_from_the_cache():
     for number in range(3):
         add_solution(f"Solar carport {number}", areas=["standards"])
@@ -94,6 +96,7 @@ def test_repeating_a_search_reads_its_counts_and_page_from_the_cache():
     assert again < first
 
 
+@pytest.mark.usefixtures("either_search_path")
 def test_publishing_a_solution_shows_in_the_next_counts_and_results(curator):
     add_solution("Solar carport", areas=["standards"])
     assert run_search(q="solar").total == 1
@@ -107,6 +110,7 @@ def test_publishing_a_solution_shows_in_the_next_counts_and_results(curator):
     assert {s.title for s in result.solutions} == {"Solar carport", "Solar roofs"}
 
 
+@pytest.mark.usefixtures("either_search_path")
 def test_archiving_a_solution_removes_it_from_cached_results(curator):
     kept = add_solution("Solar carport")
     gone = add_solution("Solar roofs")
@@ -118,6 +122,7 @@ def test_archiving_a_solution_removes_it_from_cached_results(curator):
     assert (result.total, [s.pk for s in result.solutions]) == (1, [kept.pk])
 
 
+@pytest.mark.usefixtures("either_search_path")
 def test_pages_of_a_one_word_search_keep_the_full_ranking_order():
     # Titles rank first; body matches after them, newest first among equals.
     for number in range(7):
@@ -133,7 +138,8 @@ def test_pages_of_a_one_word_search_keep_the_full_ranking_order():
     assert len(expected) == 16
 
 
-def test_sorting_a_search_by_title_and_by_newest_reads_the_search_table():
+@pytest.mark.usefixtures("either_search_path")
+def test_sorting_a_search_by_title_and_by_newest():
     older = add_solution("Bravo lamps", body="lamps")
     newer = add_solution("Alpha lamps", body="lamps")
 
@@ -272,6 +278,7 @@ def test_cached_search_results_follow_the_visitors_language(client):
     assert french != english
 
 
+@pytest.mark.usefixtures("either_search_path")
 def test_facet_counts_with_words_and_three_choices_match_counting_by_hand():
     kinds = [OrganisationFactory(country=country) for country in ("DE", "FR")]
     rows = []
