@@ -246,22 +246,14 @@ def _solution_page(
 
 
 def _page_entries(filters: SolutionFilter, **match) -> QuerySet[SolutionSearchEntry]:
-    """Search table rows matching `match` and the facet choices, with what a list shows."""
+    """Search table rows matching `match` and the facet choices."""
     entries = SolutionSearchEntry.objects.filter(**match)
     choices = _facet_tokens_query(filters.form.cleaned_data)
     if choices:
         entries = entries.filter(
             RawSQL(f"{FACET_VECTOR} @@ %s::tsquery", [choices], output_field=BooleanField())  # noqa: S611
         )
-    entries = _facet_filtered(entries, filters)
-    return entries.select_related("solution__provider").defer(
-        "search_vector",
-        "title_vector",
-        "facet_vector",
-        "solution__body",
-        "solution__replication_notes",
-        "solution__search_vector",
-    )
+    return _facet_filtered(entries, filters)
 
 
 FACET_VECTOR = '"explore_solutionsearchentry"."facet_vector"'
@@ -297,10 +289,11 @@ def _is_one_word(text: str) -> bool:
 class SearchPage:
     """Matching solutions in display order, read a slice at a time from the search table.
 
-    Paginators only need its length and slices. `first`, when given, is the same order
-    restricted to a leading group of `first_total` rows; a slice within that group reads
-    only the group. With a `cache_key` (which names the catalogue version), the ids of a
-    slice are cached, and a repeated slice reads only its solutions by primary key.
+    Paginators only need its length and slices. A slice orders the narrow search table
+    alone to find its ids (a top-N sort of small rows), then reads those solutions by
+    primary key. `first`, when given, is the same order restricted to a leading group of
+    `first_total` rows; a slice within that group reads only the group. With a `cache_key`
+    (which names the catalogue version), the ids of a slice are cached.
     """
 
     def __init__(
@@ -335,18 +328,17 @@ class SearchPage:
             return []
         key = self.cache_key and f"{self.cache_key}:{start}:{stop}"
         ids = cache.get(key) if key else None
-        if ids is not None:
-            return solutions_by_id(ids)
-        solutions = self._read(start, stop)
-        if key:
-            cache.set(key, [solution.pk for solution in solutions], SEARCH_CACHE_SECONDS)
-        return solutions
+        if ids is None:
+            ids = self._ids(start, stop)
+            if key:
+                cache.set(key, ids, SEARCH_CACHE_SECONDS)
+        return solutions_by_id(ids)
 
-    def _read(self, start: int, stop: int) -> list[Solution]:
+    def _ids(self, start: int, stop: int) -> list[int]:
         source = self.entries
         if self.first is not None and stop <= self.first_total:
             source = self.first
-        return [entry.solution for entry in source[start:stop]]
+        return list(source.values_list("solution_id", flat=True)[start:stop])
 
 
 class SolutionsInOrder:
