@@ -5,9 +5,9 @@ per listed solution, so counting a facet value among the matches is one AND and 
 bit_count, however many solutions match. The bitmaps are kept exact by a trigger in the
 same transaction as every change, so a count from them is the count from the rows.
 
-They answer the browse page (no words) and a search for one common word; anything else
-(several words, a word that is not tracked, no bitmaps built) returns None and is counted
-from the rows.
+They answer the browse page (no words) and a search whose words are all common (the AND
+of their bitmaps); anything else (a word that is not tracked, search operators, no bitmaps
+built) returns None and is counted from the rows.
 """
 
 from django.db import connection
@@ -47,16 +47,26 @@ def facet_bitmaps_drop() -> None:
 def facet_rows_from_bitmaps(data: dict) -> list[tuple[str, str, int]] | None:
     """The rows `solution_facet_rows` gives; None when the bitmaps cannot answer this search."""
     text = data.get("q") or ""
-    if not uses_postgres() or (text and not text.isalpha()):
+    if not uses_postgres() or (text and not all_words_required(text)):
         return None
     chosen = _chosen_keys(data)
-    sql, params = _counts_sql(chosen, with_word=bool(text))
+    sql, params = _counts_sql(chosen, with_words=bool(text))
     with connection.cursor() as cursor:
         cursor.execute(sql, [SEARCH_CONFIG, text, *params])
         rows = cursor.fetchall()
     if not rows:
         return None
     return rows
+
+
+def all_words_required(text: str) -> bool:
+    """Whether web search syntax reads `text` as plain words that must all occur.
+
+    Letters only, so no quotes, no minus and no hyphenated parts; and no "or", which it reads
+    as an alternative.
+    """
+    words = text.split()
+    return all(word.isalpha() and word.lower() != "or" for word in words)
 
 
 def _chosen_keys(data: dict) -> dict[str, list[str]]:
@@ -70,13 +80,25 @@ def _chosen_keys(data: dict) -> dict[str, list[str]]:
 FACET_VALUE_KEYS = "key NOT LIKE 'term:%%' AND key NOT LIKE 'title:%%'"
 
 
-def _counts_sql(chosen: dict[str, list[str]], *, with_word: bool) -> tuple[str, list]:
+def _counts_sql(chosen: dict[str, list[str]], *, with_words: bool) -> tuple[str, list]:
     """One statement: every facet value's count, ignoring its own facet's choice.
 
-    Names and SQL come from this module; the user's values travel as parameters.
+    The matches are the whole catalogue, or the solutions holding every word of the search:
+    the AND of the words' bitmaps. Names and SQL come from this module; the user's values
+    travel as parameters.
     """
     names = list(chosen)
-    base_key = "(SELECT 'term:' || lexeme FROM word)" if with_word else "'all'"
+    if with_words:
+        answerable = (
+            "EXISTS (SELECT FROM words) AND (SELECT count(*) FROM words) = (SELECT count(*) "
+            "FROM explore_facetbitmap WHERE key IN (SELECT 'term:' || lexeme FROM words))"
+        )
+        base = (
+            "SELECT bit_and(bits) AS bits FROM bitmaps WHERE key LIKE 'term:%%' HAVING count(*) > 0"
+        )
+    else:
+        answerable = "EXISTS (SELECT FROM explore_facetbitmap WHERE key = 'all')"
+        base = "SELECT bits FROM bitmaps WHERE key = 'all'"
     # A chosen value nobody has gives an empty bitmap (x # x), not NULL.
     choices = "".join(
         f"chosen_{i} AS (SELECT coalesce(bit_or(bits), (SELECT bits # bits FROM base)) AS bits "
@@ -101,18 +123,20 @@ def _counts_sql(chosen: dict[str, list[str]], *, with_word: bool) -> tuple[str, 
         for i, name in enumerate(names)
     )
     sql = (
-        "WITH word AS (SELECT lexeme FROM unnest(to_tsvector(%s::regconfig, %s)) LIMIT 1), "
-        # Read no bitmap at all when the base is missing (a word that is not tracked).
-        f"bitmaps AS (SELECT key, bits FROM explore_facetbitmap WHERE EXISTS "
-        f"(SELECT FROM explore_facetbitmap WHERE key = {base_key}) AND ({FACET_VALUE_KEYS} "
-        "OR key IN (SELECT prefix || lexeme FROM word, unnest(ARRAY['term:', 'title:']) prefix))), "
-        f"base AS (SELECT bits FROM bitmaps WHERE key = {base_key}), {choices}"
+        "WITH words AS (SELECT lexeme FROM unnest(to_tsvector(%s::regconfig, %s))), "
+        # Read no bitmap at all unless all can be answered (every word is tracked).
+        f"bitmaps AS (SELECT key, bits FROM explore_facetbitmap WHERE {answerable} AND "
+        f"({FACET_VALUE_KEYS} OR key IN "
+        "(SELECT prefix || lexeme FROM words, unnest(ARRAY['term:', 'title:']) prefix))), "
+        f"base AS ({base}), {choices}"
         f"scope AS (SELECT {', '.join(scopes)} FROM {', '.join(sources)}) "
         f"SELECT {facet_of_key}, substr(key, strpos(key, ':') + 1), "
         f"bit_count(bits & {scope_of_facet}) FROM bitmaps, scope "
         f"WHERE {FACET_VALUE_KEYS} AND key <> 'all' "
         "UNION ALL SELECT 'total', '', bit_count(scope.everything) FROM scope "
-        "UNION ALL SELECT 'title', '', bit_count(bits & scope.everything) FROM bitmaps, scope "
-        f"WHERE key LIKE 'title:%%'{withouts}"
+        # Solutions with every word in the title (one word: the matches ranked first).
+        "UNION ALL SELECT 'title', '', bit_count(title.bits & scope.everything) FROM scope, "
+        "(SELECT bit_and(bits) AS bits FROM bitmaps WHERE key LIKE 'title:%%' HAVING count(*) > 0) "
+        f"AS title{withouts}"
     )
     return sql, [chosen[name] for name in names]

@@ -24,6 +24,9 @@ SEARCHES = [
     "q=parking&maturity=pilot&area=standards",
     "q=parking&maturity=pilot&maturity=idea&country=DE&cost=under_50k&provider_kind=sme",
     "q=sensors&area=citizen-focus",
+    "q=parking sensors",
+    "q=Parking lamp&maturity=idea",
+    "q=parking sensors street&country=FR&area=standards",
 ]
 
 
@@ -122,6 +125,16 @@ def test_searches_the_bitmaps_cannot_answer_are_counted_from_the_rows():
     assert run_search(q="sensors").total == 2
     assert run_search(q="parking sensors").total == 2
     assert run_search(q="parking").total == 3
+
+
+def test_search_operators_are_counted_from_the_rows():
+    catalogue()
+    bitmaps.facet_bitmaps_rebuild(minimum_solutions=1)
+
+    for text in ["parking or sensors", "parking OR lamp", "parking -sensors", '"parking sensors"']:
+        assert bitmaps.facet_rows_from_bitmaps(cleaned(f"q={text}")) is None, text
+    assert run_search(q="parking or lamp").total == 3
+    assert run_search(q="parking -sensors").total == 1
 
 
 def test_emptying_the_search_table_leaves_empty_bitmaps_not_stale_ones():
