@@ -22,6 +22,7 @@ DETAIL_PAGE_COUNT = 20
 class Workload:
     rare_searches: list[str]
     common_searches_with_two_facets: list[str]
+    two_common_words: list[str]
     browse_all: list[str]
     list_paths: list[str]
     detail_paths: list[str]
@@ -56,6 +57,10 @@ def workload_build() -> Workload:
     return Workload(
         rare_searches=[urlencode({"q": term}) for term in rare],
         common_searches_with_two_facets=common_with_two_facets,
+        two_common_words=[
+            urlencode({"q": f"{first} {second}"})
+            for first, second in zip(COMMON_TERMS, COMMON_TERMS[1:], strict=False)
+        ],
         browse_all=[""],
         list_paths=[f"{list_path}?{querystring}" for querystring in list_querystrings],
         detail_paths=[reverse("explore:solution-detail", args=[slug]) for slug in spread_slugs()],
