@@ -412,13 +412,13 @@ def solution_facet_rows(*, data: dict, fuzzy: bool = False) -> list[tuple[str, s
         rows = cursor.fetchall()
     if build is _grouping_sets_sql:
         rows = _facet_rows_from_grouping_sets(rows)
-    return _areas_by_bit(rows, data)
+    return _like_bitmap_rows(rows, data)
 
 
-def _areas_by_bit(rows, data: dict) -> list[tuple[str, str, int]]:
-    """Rows grouped by area mask as the bitmaps give them: one per area bit, and
-    ("without", facet, count) for each facet with a choice: the sum of its values' counts,
-    as a solution has one value of each facet, or one area mask."""
+def _like_bitmap_rows(rows, data: dict) -> list[tuple[str, str, int]]:
+    """Rows grouped by area mask, given as the bitmaps give them: areas per bit, and
+    ("without", facet, count) for each facet with a choice. That is the sum of the facet's
+    counts, as each solution has one value of each facet (and one area mask)."""
     chosen = chosen_facet_values(data)
     withouts = Counter()
     by_bit = []
