@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import ActionCluster
+from clusters.services.curation import ProposalBulkAction, ReportBulkAction
 from shape.uploads import MAX_DOCUMENT_BYTES
 
 
@@ -136,3 +137,56 @@ class BulkRequestForm(forms.Form):
         if data.get("action") == "reject" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why: the people concerned are told."))
         return data
+
+
+class BulkProposalForm(forms.Form):
+    proposals = forms.MultipleChoiceField(
+        label=_("Proposed initiatives"), choices=(), widget=forms.CheckboxSelectMultiple
+    )
+    action = forms.ChoiceField(
+        label=_("Decision on the proposals"),
+        choices=(
+            (ProposalBulkAction.ACCEPT, _("Accept")),
+            (ProposalBulkAction.DECLINE, _("Decline")),
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reason, sent to the proposers (needed to decline)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == ProposalBulkAction.DECLINE and not data.get("reason"):
+            self.add_error("reason", _("Say why: the proposers are told."))
+        return data
+
+
+class BulkReportForm(forms.Form):
+    reports = forms.MultipleChoiceField(
+        label=_("Reports"), choices=(), widget=forms.CheckboxSelectMultiple
+    )
+    action = forms.ChoiceField(
+        label=_("Decision on the reports"),
+        choices=(
+            (ReportBulkAction.HIDE, _("Hide the posts")),
+            (ReportBulkAction.DISMISS, _("Dismiss the reports")),
+        ),
+    )
+    # Both decisions need a reason, as for a single report (the field strips blanks).
+    reason = forms.CharField(
+        label=_("Reason for the decision"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why: the reason is recorded with the decision.")},
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reports"].choices = choices

@@ -20,6 +20,8 @@ urlpatterns = [
     path("curation/", curation.dashboard, name="dashboard"),
     path("curation/moderation/", curation.moderation_bulk, name="moderation-bulk"),
     path("curation/requests/", curation.membership_bulk, name="membership-bulk"),
+    path("curation/proposals/", curation.proposal_bulk, name="proposal-bulk"),
+    path("curation/reports/", curation.report_bulk, name="report-bulk"),
     path(
         "curation/proposals/<int:pk>/<str:decision>/",
         curation.proposal_decide,

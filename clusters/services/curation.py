@@ -1,10 +1,12 @@
-"""What curators decide from their dashboard: featured content and bulk moderation.
+"""What curators decide from their dashboard: featured content and bulk decisions.
 
-Moderation itself belongs to Explore; the dashboard calls its services one item at a
-time, each in its own savepoint, so one item decided meanwhile by another curator does
-not undo the rest of a bulk action.
+Bulk decisions (submissions, membership requests, proposed initiatives, reported posts)
+call the single-item services one item at a time through `bulk_decide`, each in its own
+savepoint, so one item decided meanwhile by another curator does not undo the rest of a
+bulk action. Moderation itself belongs to Explore.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -13,7 +15,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from clusters import permissions
-from clusters.models import ActionCluster, Decision, FeaturedItem, Membership
+from clusters.models import (
+    ActionCluster,
+    Decision,
+    FeaturedItem,
+    Initiative,
+    Membership,
+    PostReport,
+)
+from clusters.services import discussions as discussion_services
+from clusters.services import initiatives as initiative_services
 from clusters.services import memberships as membership_services
 from clusters.services.audit import decision_record, required_reason
 from explore import services as explore_services
@@ -75,10 +86,41 @@ class BulkAction:
     CHOICES = (PUBLISH, REJECT)
 
 
+class ProposalBulkAction:
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    CHOICES = (ACCEPT, DECLINE)
+
+
+class ReportBulkAction:
+    HIDE = "hide"
+    DISMISS = "dismiss"
+    CHOICES = (HIDE, DISMISS)
+
+
 @dataclass
 class BulkOutcome:
     done: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # (item, message) decided meanwhile or refused
+
+
+def bulk_decide(items: Iterable, decide: Callable) -> BulkOutcome:
+    """Call `decide(item)` for each item, each in its own savepoint.
+
+    A DomainError (decided meanwhile, refused) skips that item with its message and rolls
+    back only what that item changed; the others are still decided. Must not run inside
+    an atomic block that the caller expects to roll back as a whole.
+    """
+    outcome = BulkOutcome()
+    for item in items:
+        try:
+            with transaction.atomic():
+                decided = decide(item)
+        except DomainError as error:
+            outcome.skipped.append((item, error.message))
+        else:
+            outcome.done.append(decided)
+    return outcome
 
 
 def moderation_bulk_decide(*, items, action: str, actor: User, reason: str = "") -> BulkOutcome:
@@ -87,21 +129,15 @@ def moderation_bulk_decide(*, items, action: str, actor: User, reason: str = "")
         raise NotAllowed(_("Only curators decide on submissions."))
     if action not in BulkAction.CHOICES:
         raise DomainError(_("Choose publish or reject."), field="action")
-    if action == BulkAction.REJECT:
-        reason = required_reason(reason)
-    outcome = BulkOutcome()
-    for item in items:
-        try:
-            with transaction.atomic():
-                if action == BulkAction.PUBLISH:
-                    decided = explore_services.content_publish(item=item, actor=actor)
-                else:
-                    decided = explore_services.content_reject(item=item, actor=actor, reason=reason)
-        except DomainError as error:
-            outcome.skipped.append((item, error.message))
-        else:
-            outcome.done.append(decided)
-    return outcome
+    if action == BulkAction.PUBLISH:
+        return bulk_decide(
+            items, lambda item: explore_services.content_publish(item=item, actor=actor)
+        )
+    reason = required_reason(reason)
+    return bulk_decide(
+        items,
+        lambda item: explore_services.content_reject(item=item, actor=actor, reason=reason),
+    )
 
 
 def membership_bulk_decide(
@@ -110,22 +146,57 @@ def membership_bulk_decide(
     """Approve or reject several membership requests; rejecting needs one reason for all."""
     if action not in ("approve", "reject"):
         raise DomainError(_("Choose approve or reject."), field="action")
-    if action == "reject":
+    if action == "approve":
+        decide = membership_services.membership_approve
+    else:
         reason = required_reason(reason)
-    outcome = BulkOutcome()
-    for membership in memberships:
-        try:
-            with transaction.atomic():
-                if action == "approve":
-                    decided = membership_services.membership_approve(
-                        membership=membership, actor=actor, reason=reason
-                    )
-                else:
-                    decided = membership_services.membership_reject(
-                        membership=membership, actor=actor, reason=reason
-                    )
-        except DomainError as error:
-            outcome.skipped.append((membership, error.message))
-        else:
-            outcome.done.append(decided)
-    return outcome
+        decide = membership_services.membership_reject
+    return bulk_decide(
+        memberships,
+        lambda membership: decide(membership=membership, actor=actor, reason=reason),
+    )
+
+
+def proposal_bulk_decide(
+    *, initiatives: list[Initiative], action: str, actor: User, reason: str = ""
+) -> BulkOutcome:
+    """Accept or decline several proposed initiatives; declining needs one reason for all.
+
+    As for a single decision, the reason of an acceptance is optional and goes to the
+    proposer with the news.
+    """
+    if not permissions.can_curate(actor):
+        raise NotAllowed(_("Only curators decide on proposed initiatives."))
+    if action not in ProposalBulkAction.CHOICES:
+        raise DomainError(_("Choose accept or decline."), field="action")
+    if action == ProposalBulkAction.ACCEPT:
+        decide = initiative_services.initiative_accept
+    else:
+        reason = required_reason(reason)
+        decide = initiative_services.initiative_decline
+    return bulk_decide(
+        initiatives,
+        lambda initiative: decide(initiative=initiative, actor=actor, reason=reason),
+    )
+
+
+def report_bulk_decide(
+    *, reports: list[PostReport], action: str, actor: User, reason: str
+) -> BulkOutcome:
+    """Hide the reported posts or dismiss the reports; both need one reason for all."""
+    if not permissions.can_curate(actor):
+        raise NotAllowed(_("Only curators decide on reported posts."))
+    if action not in ReportBulkAction.CHOICES:
+        raise DomainError(_("Choose to hide the posts or to dismiss the reports."), field="action")
+    reason = required_reason(reason)
+    if action == ReportBulkAction.DISMISS:
+        decide = discussion_services.report_dismiss
+    else:
+        # Hiding a post settles every open report on it, so a second chosen report on the
+        # same post would come back as "decided already": decide once per post.
+        first_per_post: dict[int, PostReport] = {}
+        for report in reports:
+            first_per_post.setdefault(report.post_id, report)
+        reports = list(first_per_post.values())
+        decide = discussion_services.report_hide_post
+    return bulk_decide(reports, lambda report: decide(report=report, actor=actor, reason=reason))

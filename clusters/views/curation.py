@@ -8,7 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from clusters import permissions, selectors
-from clusters.forms import BulkModerationForm, BulkRequestForm, FeatureForm, ReasonForm
+from clusters.forms import (
+    BulkModerationForm,
+    BulkProposalForm,
+    BulkReportForm,
+    BulkRequestForm,
+    FeatureForm,
+    ReasonForm,
+)
 from clusters.models import FeaturedItem, Initiative, PostReport
 from clusters.services import curation, initiatives, memberships
 from clusters.services import discussions as discussion_services
@@ -20,8 +27,10 @@ from marketplace.permissions import require
 MODERATED_KINDS = {"solution": Solution, "knowledge": KnowledgeItem}
 FEATURE_KINDS = {"solution": Solution, "project": ReferenceProject, "knowledge": KnowledgeItem}
 RECENTLY_PUBLISHED = 8
-# The bulk request form shares field names with the moderation form on the same page.
+# The bulk forms share field names with the moderation form on the same page.
 REQUESTS_PREFIX = "requests"
+PROPOSALS_PREFIX = "proposals"
+REPORTS_PREFIX = "reports"
 
 
 def _reason(request) -> str:
@@ -122,8 +131,31 @@ def _request_choices(requests) -> list[tuple[str, str]]:
     ]
 
 
+def _proposal_choices(proposals) -> list[tuple[str, str]]:
+    return [(str(initiative.pk), initiative.name) for initiative in proposals]
+
+
+def _report_label(report: PostReport) -> str:
+    return _("%(discussion)s: “%(post)s”, reported by %(reporter)s") % {
+        "discussion": report.post.discussion.title,
+        "post": report.post,
+        "reporter": report.reporter,
+    }
+
+
+def _report_choices(reports) -> list[tuple[str, str]]:
+    return [(str(report.pk), _report_label(report)) for report in reports]
+
+
 def _render_dashboard(
-    request, *, bulk_form=None, requests_form=None, feature_form=None, status=200
+    request,
+    *,
+    bulk_form=None,
+    requests_form=None,
+    proposals_form=None,
+    reports_form=None,
+    feature_form=None,
+    status=200,
 ) -> HttpResponse:
     context = selectors.curator_dashboard(user=request.user)
     choices = _queue_choices(context["solutions"], context["knowledge"])
@@ -131,6 +163,12 @@ def _render_dashboard(
         bulk_form=bulk_form or BulkModerationForm(choices=choices),
         requests_form=requests_form
         or BulkRequestForm(choices=_request_choices(context["requests"]), prefix=REQUESTS_PREFIX),
+        proposals_form=proposals_form
+        or BulkProposalForm(
+            choices=_proposal_choices(context["proposals"]), prefix=PROPOSALS_PREFIX
+        ),
+        reports_form=reports_form
+        or BulkReportForm(choices=_report_choices(context["reports"]), prefix=REPORTS_PREFIX),
         feature_form=feature_form or FeatureForm(),
         reason_form=ReasonForm(),
         recently_published=_recently_published(),
@@ -198,6 +236,71 @@ def membership_bulk(request: HttpRequest) -> HttpResponse:
         )
     for membership, message in outcome.skipped:
         messages.error(request, f"{membership.user}: {message}")
+    return redirect("clusters:dashboard")
+
+
+@login_required
+@require_POST
+def proposal_bulk(request: HttpRequest) -> HttpResponse:
+    require(permissions.can_curate(request.user))
+    pending = list(selectors.proposed_initiatives())
+    form = BulkProposalForm(
+        request.POST, choices=_proposal_choices(pending), prefix=PROPOSALS_PREFIX
+    )
+    if not form.is_valid():
+        return _render_dashboard(request, proposals_form=form, status=400)
+    chosen = {int(pk) for pk in form.cleaned_data["proposals"]}
+    action = form.cleaned_data["action"]
+    try:
+        outcome = curation.proposal_bulk_decide(
+            initiatives=[initiative for initiative in pending if initiative.pk in chosen],
+            action=action,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        form.add_error(error.field, error.message)
+        return _render_dashboard(request, proposals_form=form, status=400)
+    if outcome.done:
+        if action == curation.ProposalBulkAction.ACCEPT:
+            done = _("Accepted: %(names)s.")
+        else:
+            done = _("Declined: %(names)s.")
+        names = ", ".join(initiative.name for initiative in outcome.done)
+        messages.success(request, done % {"names": names})
+    for initiative, message in outcome.skipped:
+        messages.error(request, f"{initiative.name}: {message}")
+    return redirect("clusters:dashboard")
+
+
+@login_required
+@require_POST
+def report_bulk(request: HttpRequest) -> HttpResponse:
+    require(permissions.can_curate(request.user))
+    pending = list(selectors.open_reports())
+    form = BulkReportForm(request.POST, choices=_report_choices(pending), prefix=REPORTS_PREFIX)
+    if not form.is_valid():
+        return _render_dashboard(request, reports_form=form, status=400)
+    chosen = [report for report in pending if str(report.pk) in form.cleaned_data["reports"]]
+    # Labelled from the reports loaded here: the decided ones come back without the joins.
+    labels = {report.pk: _report_label(report) for report in chosen}
+    action = form.cleaned_data["action"]
+    try:
+        outcome = curation.report_bulk_decide(
+            reports=chosen, action=action, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        form.add_error(error.field, error.message)
+        return _render_dashboard(request, reports_form=form, status=400)
+    if outcome.done:
+        if action == curation.ReportBulkAction.HIDE:
+            done = _("Posts hidden: %(reports)s.")
+        else:
+            done = _("Reports dismissed: %(reports)s.")
+        decided = "; ".join(labels[report.pk] for report in outcome.done)
+        messages.success(request, done % {"reports": decided})
+    for report, message in outcome.skipped:
+        messages.error(request, f"{labels[report.pk]}: {message}")
     return redirect("clusters:dashboard")
 
 
