@@ -114,6 +114,8 @@ class SolutionSearchResult:
     total: int
     facets: list[Facet] = field(default_factory=list)
     areas: list[Area] = field(default_factory=list)
+    # No solution holds the words; these are titles with similar words (misspellings).
+    approximate: bool = False
 
     @property
     def relaxations(self) -> list[Facet]:
@@ -154,6 +156,7 @@ def solution_search(*, filters: SolutionFilter, version=VERSION_UNREAD) -> Solut
         total=totals["total"],
         facets=facets,
         areas=areas,
+        approximate=counts.fuzzy,
     )
 
 

@@ -6,6 +6,8 @@ import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
 
 from explore.models import Area, Solution, SolutionSearchEntry
 from explore.search import search
@@ -67,6 +69,20 @@ def test_a_misspelt_word_still_finds_the_solution():
 
     assert [s.title for s in result.solutions] == ["Photovoltaic carports"]
     assert result.total == 1
+
+
+def test_the_list_says_when_it_shows_similar_words_instead_of_the_searched_ones(client):
+    add_solution("Photovoltaic carports")
+    url = reverse("explore:solution-list")
+    notice = "No solution contains “photovoltiac” as written."
+
+    misspelt = client.get(url, {"q": "photovoltiac"})
+    exact = client.get(url, {"q": "photovoltaic"})
+
+    assertContains(misspelt, notice)
+    assertContains(misspelt, "Photovoltaic carports")
+    assertNotContains(exact, "as written")
+    assertContains(exact, "Photovoltaic carports")
 
 
 @pytest.mark.usefixtures("many_matches")
