@@ -203,13 +203,25 @@ def moderation_bulk(request: HttpRequest) -> HttpResponse:
         actor=request.user,
         reason=form.cleaned_data["reason"],
     )
+    return _announce_outcome(
+        request,
+        outcome,
+        decided=lambda titles: _("Decided: %(titles)s.") % {"titles": titles},
+        name_of=str,
+    )
+
+
+def _announce_outcome(
+    request: HttpRequest, outcome, *, decided, name_of, separator: str = ", "
+) -> HttpResponse:
+    """Tell the curator what a bulk action decided and what it skipped, on the dashboard.
+
+    `decided(names)` words the success message; `name_of(item)` names one item.
+    """
     if outcome.done:
-        messages.success(
-            request,
-            _("Decided: %(titles)s.") % {"titles": ", ".join(str(item) for item in outcome.done)},
-        )
+        messages.success(request, decided(separator.join(name_of(item) for item in outcome.done)))
     for item, message in outcome.skipped:
-        messages.error(request, f"{item}: {message}")
+        messages.error(request, f"{name_of(item)}: {message}")
     return redirect("clusters:dashboard")
 
 
@@ -228,15 +240,12 @@ def membership_bulk(request: HttpRequest) -> HttpResponse:
         actor=request.user,
         reason=form.cleaned_data["reason"],
     )
-    if outcome.done:
-        messages.success(
-            request,
-            _("Decided for: %(people)s.")
-            % {"people": ", ".join(str(membership.user) for membership in outcome.done)},
-        )
-    for membership, message in outcome.skipped:
-        messages.error(request, f"{membership.user}: {message}")
-    return redirect("clusters:dashboard")
+    return _announce_outcome(
+        request,
+        outcome,
+        decided=lambda people: _("Decided for: %(people)s.") % {"people": people},
+        name_of=lambda membership: str(membership.user),
+    )
 
 
 @login_required
@@ -261,16 +270,16 @@ def proposal_bulk(request: HttpRequest) -> HttpResponse:
     except DomainError as error:
         form.add_error(error.field, error.message)
         return _render_dashboard(request, proposals_form=form, status=400)
-    if outcome.done:
-        if action == curation.ProposalBulkAction.ACCEPT:
-            done = _("Accepted: %(names)s.")
-        else:
-            done = _("Declined: %(names)s.")
-        names = ", ".join(initiative.name for initiative in outcome.done)
-        messages.success(request, done % {"names": names})
-    for initiative, message in outcome.skipped:
-        messages.error(request, f"{initiative.name}: {message}")
-    return redirect("clusters:dashboard")
+    if action == curation.ProposalBulkAction.ACCEPT:
+        done = _("Accepted: %(names)s.")
+    else:
+        done = _("Declined: %(names)s.")
+    return _announce_outcome(
+        request,
+        outcome,
+        decided=lambda names: done % {"names": names},
+        name_of=lambda initiative: initiative.name,
+    )
 
 
 @login_required
@@ -292,16 +301,17 @@ def report_bulk(request: HttpRequest) -> HttpResponse:
     except DomainError as error:
         form.add_error(error.field, error.message)
         return _render_dashboard(request, reports_form=form, status=400)
-    if outcome.done:
-        if action == curation.ReportBulkAction.HIDE:
-            done = _("Posts hidden: %(reports)s.")
-        else:
-            done = _("Reports dismissed: %(reports)s.")
-        decided = "; ".join(labels[report.pk] for report in outcome.done)
-        messages.success(request, done % {"reports": decided})
-    for report, message in outcome.skipped:
-        messages.error(request, f"{labels[report.pk]}: {message}")
-    return redirect("clusters:dashboard")
+    if action == curation.ReportBulkAction.HIDE:
+        done = _("Posts hidden: %(reports)s.")
+    else:
+        done = _("Reports dismissed: %(reports)s.")
+    return _announce_outcome(
+        request,
+        outcome,
+        decided=lambda reports: done % {"reports": reports},
+        name_of=lambda report: labels[report.pk],
+        separator="; ",
+    )
 
 
 @login_required
