@@ -181,3 +181,10 @@ def test_image_does_not_keep_the_build_time_secret_key():
     for keyword, arguments in dockerfile_instructions():
         if keyword in ("ENV", "ARG"):
             assert "DJANGO_SECRET_KEY" not in arguments
+
+
+def test_redis_bounds_its_memory_by_evicting_only_keys_that_expire(services):
+    words = tokens(services["redis"]["command"])
+
+    assert "--maxmemory" in words
+    assert words[words.index("--maxmemory-policy") + 1].startswith("volatile-")
