@@ -26,6 +26,7 @@ class InvestorProfileFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = InvestorProfile
+        skip_postgeneration_save = True  # the hooks save what they change themselves
 
     organisation = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.INVESTOR)
     kind = "infrastructure_fund"
@@ -57,6 +58,7 @@ class DealRequestFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = DealRequest
+        skip_postgeneration_save = True
 
     plan = factory.SubFactory(BankablePlanFactory)
     profile = factory.SubFactory(InvestorProfileFactory)
