@@ -1,5 +1,7 @@
 """Finding solutions: ranked search, facets with counts, and what the list page shows."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -214,6 +216,19 @@ def test_the_detail_page_needs_at_most_six_queries(client, django_assert_max_num
         response = client.get(solutions[0].get_absolute_url())
 
     assert response.status_code == 200
+
+
+def test_site_search_shows_the_first_solutions_of_the_solution_list(client):
+    for number in range(7):
+        add_solution(f"Heat network {number}", body="heat" * (number % 2))
+    add_solution("School retrofit", body="Heat pumps replace the boilers")
+    listed = [s.title for s in run_search(q="heat").solutions[:5]]
+
+    html = client.get(reverse("explore:search"), {"q": "heat"}).content.decode()
+
+    shown = re.findall(r'<li><a href="/explore/solutions/[^"]+">([^<]+)</a>', html)
+    assert shown == listed
+    assert len(shown) == 5
 
 
 def test_site_search_finds_every_kind_of_content(client):
