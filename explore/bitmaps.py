@@ -13,7 +13,7 @@ built) returns None and is counted from the rows.
 from django.db import connection
 
 from explore.facets import chosen_facet_values
-from explore.search import SEARCH_CONFIG, uses_postgres
+from explore.search import SEARCH_CONFIG, all_words_required, uses_postgres
 
 # A word is tracked when this share of the listed solutions, and at least
 # TRACKED_WORD_MINIMUM of them, contain it; rarer words are quick to count from the rows.
@@ -57,16 +57,6 @@ def facet_rows_from_bitmaps(data: dict) -> list[tuple[str, str, int]] | None:
     if not rows:
         return None
     return rows
-
-
-def all_words_required(text: str) -> bool:
-    """Whether web search syntax reads `text` as plain words that must all occur.
-
-    Letters only, so no quotes, no minus and no hyphenated parts; and no "or", which it reads
-    as an alternative.
-    """
-    words = text.split()
-    return all(word.isalpha() and word.lower() != "or" for word in words)
 
 
 def _chosen_keys(data: dict) -> dict[str, list[str]]:

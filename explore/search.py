@@ -13,6 +13,21 @@ from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Val
 SEARCH_CONFIG = "english"  # the same configuration as the trigger in migration 0004
 
 
+def is_one_word(text: str) -> bool:
+    """Letters only: web search syntax makes at most one lexeme of it (no hyphenated parts,
+    no operators)."""
+    return text.isalpha()
+
+
+def all_words_required(text: str) -> bool:
+    """Whether web search syntax reads `text` as plain words that must all occur.
+
+    Letters only, so no quotes, no minus and no hyphenated parts; and no "or", which it reads
+    as an alternative.
+    """
+    return all(is_one_word(word) and word.lower() != "or" for word in text.split())
+
+
 def uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 

@@ -49,7 +49,7 @@ from explore.models import (
     Solution,
     SolutionSearchEntry,
 )
-from explore.search import SEARCH_CONFIG, search, uses_postgres
+from explore.search import SEARCH_CONFIG, is_one_word, search, uses_postgres
 
 FACET_LABELS = {
     "maturity": dict(Maturity.choices),
@@ -239,7 +239,7 @@ def _solution_page(
         return page(entries.order_by("title", "solution_id"))
     if sort == "newest":
         return page(entries.order_by("-published_at", "-solution_id"))
-    if not _is_one_word(text):
+    if not is_one_word(text):
         return page(_ranked(entries, query))
     # For one word, ts_rank puts every row with the word in its title (weight A: a rank of
     # at least 1/1.64) above every row without it (at most 0.4), so pages within the title
@@ -282,11 +282,6 @@ def _facet_tokens_query(data: dict) -> str:
 def _ranked(entries: QuerySet, query: SearchQuery) -> QuerySet:
     ranked = entries.annotate(rank=SearchRank(F("search_vector"), query))
     return ranked.order_by("-rank", "-published_at", "-solution_id")
-
-
-def _is_one_word(text: str) -> bool:
-    # Letters only: the parser makes at most one lexeme of it (no hyphen parts, no operators).
-    return text.isalpha()
 
 
 class SearchPage:
