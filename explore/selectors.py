@@ -167,7 +167,15 @@ def catalogue_version() -> int | None:
     """The published catalogue's current version; None when it is not tracked (not PostgreSQL)."""
     if not uses_postgres():
         return None
-    return CatalogueVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    # Read by every list and detail request, cached or not: a plain statement spares the
+    # ORM's compiling, which took longer than the read itself.
+    with connection.cursor() as cursor:
+        cursor.execute(CATALOGUE_VERSION_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+CATALOGUE_VERSION_SQL = f"SELECT version FROM {CatalogueVersion._meta.db_table} WHERE id = 1"  # noqa: S608
 
 
 def _search_cache_key(data: dict, version: int | None) -> str | None:
@@ -364,7 +372,7 @@ def solutions_by_id(ids: list[int]) -> list[Solution]:
     """The published ones among these solutions, in the order of `ids`, with what a list shows."""
     if not ids:
         return []
-    found = published_solutions().filter(pk__in=ids).select_related("provider")
+    found = published_solutions().filter(pk__in=ids).select_related("provider").order_by()
     by_id = {s.pk: s for s in found.defer("body", "replication_notes", "search_vector")}
     return [by_id[pk] for pk in ids if pk in by_id]
 
