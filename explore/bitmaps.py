@@ -66,6 +66,13 @@ def _chosen_keys(data: dict) -> dict[str, list[str]]:
     }
 
 
+# Whether every word of a search (the lexemes in a common table expression `words`) has a
+# bitmap, so that the bitmaps can count its matches.
+EVERY_WORD_TRACKED = (
+    "EXISTS (SELECT FROM words) AND (SELECT count(*) FROM words) = (SELECT count(*) "
+    "FROM explore_facetbitmap WHERE key IN (SELECT 'term:' || lexeme FROM words))"
+)
+
 # Bitmaps of facet values: not the words' ("term:", "title:") and not "all".
 FACET_VALUE_KEYS = "key NOT LIKE 'term:%%' AND key NOT LIKE 'title:%%'"
 
@@ -79,10 +86,7 @@ def _counts_sql(chosen: dict[str, list[str]], *, with_words: bool) -> tuple[str,
     """
     names = list(chosen)
     if with_words:
-        answerable = (
-            "EXISTS (SELECT FROM words) AND (SELECT count(*) FROM words) = (SELECT count(*) "
-            "FROM explore_facetbitmap WHERE key IN (SELECT 'term:' || lexeme FROM words))"
-        )
+        answerable = EVERY_WORD_TRACKED
         base = (
             "SELECT bit_and(bits) AS bits FROM bitmaps WHERE key LIKE 'term:%%' HAVING count(*) > 0"
         )

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from explore.bitmaps import EVERY_WORD_TRACKED
 from explore.facets import SCALAR_FACETS, bits_of, chosen_facet_values
-from explore.search import SEARCH_CONFIG
+from explore.search import SEARCH_CONFIG, all_words_required
 
 FEW_MATCHES_AT_MOST = 300
 # The orders of the usual path (selectors._ranked and _solution_page), so that a search
@@ -42,24 +43,43 @@ class Match:
 
 
 def few_matches(text: str) -> list[Match] | None:
-    """Every solution matching `text`, when there are FEW_MATCHES_AT_MOST or fewer."""
+    """Every solution matching `text`, when there are FEW_MATCHES_AT_MOST or fewer.
+
+    None as well, without reading any match, when the bitmaps can count the search (all its
+    words are tracked): such words are common, and the statement would read its limit of
+    matches only to give up.
+    """
     query = "websearch_to_tsquery(%(config)s::regconfig, %(text)s)"
     columns = ", ".join(SCALAR_FACETS.values())
     places = ", ".join(f"row_number() OVER (ORDER BY {order})" for order in SORT_ORDERS.values())
+    # The gate is a constant of the statement, so PostgreSQL decides it before the scan and
+    # skips the scan when the bitmaps will count.
     sql = (
-        f"WITH matches AS (SELECT solution_id, {columns}, area_mask, "  # noqa: S608 - our names
+        "WITH words AS (SELECT lexeme FROM unnest(to_tsvector(%(config)s::regconfig, %(text)s))), "  # noqa: S608 - our names
+        f"gate AS (SELECT %(plain)s AND {EVERY_WORD_TRACKED} AS for_bitmaps), "
+        f"matches AS (SELECT solution_id, {columns}, area_mask, "
         f"title_vector @@ {query} AS title_hit, ts_rank(search_vector, {query}) AS rank, "
         f"published_at, title FROM explore_solutionsearchentry "
-        f"WHERE search_vector @@ {query} LIMIT %(limit)s) "
-        f"SELECT solution_id, {columns}, area_mask, title_hit, {places} FROM matches"
+        f"WHERE search_vector @@ {query} AND NOT (SELECT for_bitmaps FROM gate) "
+        f"LIMIT %(limit)s) "
+        f"SELECT gate.for_bitmaps, found.* FROM gate LEFT JOIN "
+        f"(SELECT solution_id, {columns}, area_mask, title_hit, {places} FROM matches) AS found "
+        "ON true"
     )
-    params = {"config": SEARCH_CONFIG, "text": text, "limit": FEW_MATCHES_AT_MOST + 1}
+    params = {
+        "config": SEARCH_CONFIG,
+        "text": text,
+        "plain": all_words_required(text),
+        "limit": FEW_MATCHES_AT_MOST + 1,
+    }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if len(rows) > FEW_MATCHES_AT_MOST:
+    for_bitmaps = rows[0][0]
+    found = [row[1:] for row in rows if row[1] is not None]  # none: one row of NULLs
+    if for_bitmaps or len(found) > FEW_MATCHES_AT_MOST:
         return None
-    return [_match(row) for row in rows]
+    return [_match(row) for row in found]
 
 
 def _match(row) -> Match:

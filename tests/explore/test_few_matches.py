@@ -6,7 +6,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from explore import few_matches, selectors
+from explore import bitmaps, few_matches, selectors
 from explore.filters import SolutionFilter
 from explore.models import CostBand, Maturity
 from tests.explore.test_search_and_facets import add_solution, run_search
@@ -86,7 +86,7 @@ def test_a_rare_word_is_counted_and_listed_with_one_statement_over_the_search_ta
     statements = [query["sql"] for query in queries]
     assert listed == ["Parking sensors 9", "Parking sensors 3", "Street lighting"]
     assert sum("explore_solutionsearchentry" in sql for sql in statements) == 1
-    assert not any("explore_facetbitmap" in sql or "GROUPING SETS" in sql for sql in statements)
+    assert not any("bit_count" in sql or "GROUPING SETS" in sql for sql in statements)
     assert len(statements) <= 4  # catalogue version, matches, areas, the page's solutions
     plan = explain_sql(next(sql for sql in statements if "explore_solutionsearchentry" in sql))
     assert "explore_solutionsearchentry_gin" in plan
@@ -124,3 +124,18 @@ def test_a_solution_without_provider_country_or_areas_is_still_found():
 
     assert [solution.title for solution in result.solutions] == ["Solar carport"]
     assert all(not facet.values for facet in result.facets if facet.name in {"area", "country"})
+
+
+def test_words_the_bitmaps_track_are_counted_from_them_without_reading_matches():
+    catalogue()
+    answered_from_few = [what_a_visitor_sees(search) for search in SEARCHES]
+    bitmaps.facet_bitmaps_rebuild(minimum_solutions=3)  # "parking", "sensors", "lamp"...
+
+    with CaptureQueriesContext(connection) as queries:
+        answered_with_bitmaps = [what_a_visitor_sees(search) for search in SEARCHES]
+
+    assert few_matches.few_matches("parking") is None
+    assert few_matches.few_matches("parking sensors") is None
+    assert few_matches.few_matches("bike") is not None  # one solution: not tracked
+    assert answered_with_bitmaps == answered_from_few
+    assert any("bit_count" in query["sql"] for query in queries)

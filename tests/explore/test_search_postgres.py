@@ -62,6 +62,7 @@ def test_the_vector_is_kept_current_when_a_row_changes():
     assert list(search(Solution.objects.all(), "kerbside")) == [solution]
 
 
+@pytest.mark.usefixtures("either_search_path")
 def test_a_misspelt_word_still_finds_the_solution():
     add_solution("Photovoltaic carports")
 
