@@ -342,6 +342,15 @@ class Solution(ModeratedContent):
     def get_absolute_url(self):
         return reverse("explore:solution-detail", args=[self.slug])
 
+    @property
+    def maturity_label(self) -> str:
+        """What get_maturity_display() gives, without rebuilding the choices: a list page
+        shows it on each of its cards."""
+        try:
+            return Maturity(self.maturity).label
+        except ValueError:
+            return self.maturity
+
     def clean(self):
         if (
             self.cost_min_eur is not None

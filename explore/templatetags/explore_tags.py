@@ -31,3 +31,16 @@ def euros(amount):
     if amount is None:
         return ""
     return f"€{amount:,}"
+
+
+@register.filter
+def preview(text: str, length: int) -> str:
+    """The text cut at the last space within `length` characters, "…" marking the cut.
+
+    For the summaries on list cards, twenty a page: plain prose, so this skips the care
+    `truncatechars` takes over combining characters, which cost more than the rest of a card.
+    """
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:.") + "…"

@@ -195,6 +195,24 @@ def test_the_list_page_shows_facets_counts_and_shareable_links(client):
     assert "Remove Sustainable urban mobility" in html
 
 
+def test_a_card_shows_the_summary_cut_at_a_word_and_the_maturity_in_the_visitors_language(
+    client,
+):
+    long_summary = "Sensors count free parking spaces on every street. " * 9  # 468 characters
+    add_solution("Parking sensors", summary=long_summary.strip(), maturity=Maturity.AT_SCALE)
+    add_solution("Bike counter", summary="Counts bikes.", maturity=Maturity.PILOT)
+
+    page = client.get(reverse("explore:solution-list"), HTTP_ACCEPT_LANGUAGE="fr")
+
+    html = page.content.decode()
+    shown = re.search(r"<p>(Sensors count[^<]*)</p>", html).group(1)
+    assert len(shown) <= 220
+    assert shown.endswith("every street. Sensors count…")  # cut after a whole word, marked
+    assert "<p>Counts bikes.</p>" in html  # a short summary is shown whole
+    assert '<span class="badge">Déployée à grande échelle</span>' in html
+
+
+
 @pytest.mark.parametrize("rows", [1, 50])
 def test_the_list_page_needs_at_most_seven_queries(client, django_assert_max_num_queries, rows):
     for number in range(rows):
