@@ -55,7 +55,6 @@ FACET_LABELS = {
     "maturity": dict(Maturity.choices),
     "provider_kind": dict(Organisation.Kind.choices),
     "cost": dict(CostBand.choices),
-    "country": dict(countries),
 }
 
 
@@ -543,14 +542,20 @@ def _facets_from_rows(rows, data: dict, areas: list[Area]) -> tuple[list[Facet],
     facets = [_area_facet(counts["area"], data, areas, without.get("area"))]
     for name in SCALAR_FACETS:
         chosen = set(data.get(name) or [])
-        labels = FACET_LABELS[name]
         values = [
-            FacetValue(value, str(labels.get(value, value)), count, value in chosen)
+            FacetValue(value, _facet_label(name, value), count, value in chosen)
             for value, count in sorted(counts[name].items(), key=lambda item: (-item[1], item[0]))
             if value and count
         ]
         facets.append(Facet(name, values, without.get(name)))
     return facets, totals
+
+
+def _facet_label(name: str, value: str) -> str:
+    """The value's name in the visitor's language (country names are translated when asked)."""
+    if name == "country":
+        return countries.name(value) or value
+    return str(FACET_LABELS[name].get(value, value))
 
 
 def _area_facet(

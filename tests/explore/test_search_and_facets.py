@@ -212,6 +212,15 @@ def test_a_card_shows_the_summary_cut_at_a_word_and_the_maturity_in_the_visitors
     assert '<span class="badge">Déployée à grande échelle</span>' in html
 
 
+def test_facet_values_are_named_in_the_visitors_language(client):
+    add_solution("Parking sensors", provider=OrganisationFactory(country="DE"))
+
+    page = client.get(reverse("explore:solution-list"), HTTP_ACCEPT_LANGUAGE="de")
+
+    html = page.content.decode()
+    assert re.search(r'value="DE"> Deutschland <span class="count">\(1\)', html)
+    assert re.search(r'value="pilot"> Pilotphase <span class="count">\(1\)', html)
+
 
 @pytest.mark.parametrize("rows", [1, 50])
 def test_the_list_page_needs_at_most_seven_queries(client, django_assert_max_num_queries, rows):
