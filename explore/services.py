@@ -161,7 +161,9 @@ def _revision_propose(*, item, actor, data: dict):
         model.objects.filter(revision_of=item).exclude(status=PublicationStatus.ARCHIVED).first()
     )
     if revision is None:
-        revision = model(revision_of=item, author=actor, slug=f"{item.slug}-edit-{item.pk}")
+        # An archived earlier edit keeps its slug, so a later one may need a free variant.
+        slug = unique_slug(model, f"{item.slug}-edit-{item.pk}")
+        revision = model(revision_of=item, author=actor, slug=slug)
         _copy_content(source=item, target=revision)
     _apply(revision, data)
     revision.status = PublicationStatus.PENDING

@@ -130,6 +130,31 @@ def test_editing_a_published_solution_keeps_it_up_until_the_edit_is_approved(
     assert not Solution.objects.filter(pk=revision.pk).exists()
 
 
+def test_a_member_edits_again_after_a_curator_archived_their_pending_edit(
+    client_for, member, curator
+):
+    solution = published_solution(member, curator)
+    first_edit = services.content_update(
+        item=solution, actor=member, data={**SOLUTION, "title": "Shared e-cargo bikes 2.0"}
+    )
+    services.content_archive(item=first_edit, actor=curator, reason="Superseded")
+    data = {**SOLUTION, "title": "Shared e-cargo bikes 3.0", "submit": "1"}
+
+    response = client_for(member).post(
+        reverse("explore:item-edit", args=["solution", solution.pk]), data
+    )
+
+    assert response.status_code == 302
+    second_edit = Solution.objects.get(revision_of=solution, status=PublicationStatus.PENDING)
+    assert second_edit.title == "Shared e-cargo bikes 3.0"
+    assert second_edit.slug != first_edit.slug
+    first_edit.refresh_from_db()
+    assert first_edit.status == PublicationStatus.ARCHIVED
+    services.content_publish(item=second_edit, actor=curator)
+    solution.refresh_from_db()
+    assert solution.title == "Shared e-cargo bikes 3.0"
+
+
 def test_another_member_cannot_edit_or_submit_someone_elses_item(client_for, member, promoter):
     draft = services.content_create(model=Solution, author=member, data=SOLUTION)
     client = client_for(promoter)
