@@ -72,6 +72,16 @@ def test_a_misspelt_word_still_finds_the_solution():
     assert result.total == 1
 
 
+def test_a_word_missing_one_letter_still_finds_the_titles_with_it():
+    add_solution("Parking sensors")
+    add_solution("Bike lanes")
+
+    result = run_search(q="parkng")
+
+    assert [s.title for s in result.solutions] == ["Parking sensors"]
+    assert result.approximate
+
+
 def test_the_list_says_when_it_shows_similar_words_instead_of_the_searched_ones(client):
     add_solution("Photovoltaic carports")
     url = reverse("explore:solution-list")
