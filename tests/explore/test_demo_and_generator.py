@@ -176,15 +176,25 @@ def test_demo_records_us_road_fatality_rates_as_a_national_measurement(demo_load
     assert measurement.indicator.direction == Indicator.Direction.LOWER
 
 
+def test_demo_records_us_road_deaths_beside_the_rate(demo_loaded):
+    measurement = Measurement.objects.get(indicator__code="SAF-04", country="US")
+
+    actuals = {actual.year: actual.value for actual in measurement.actuals.all()}
+    assert (measurement.baseline_value, measurement.baseline_year) == (Decimal(36_096), 2019)
+    assert actuals == {2020: Decimal(38_824), 2021: Decimal(42_915)}
+    assert "early estimate" in measurement.source
+
+
 def test_demo_has_an_indicator_measured_in_at_least_three_cities(demo_loaded):
     city_counts = [
         indicator.measurements.filter(city__isnull=False).count()
         for indicator in Indicator.objects.all()
     ]
 
-    assert Indicator.objects.count() == 15
+    assert Indicator.objects.count() == 16
     assert max(city_counts) >= 3
-    for measurement in Measurement.objects.exclude(indicator__code="SAF-01"):
+    national = ["SAF-01", "SAF-04"]
+    for measurement in Measurement.objects.exclude(indicator__code__in=national):
         assert 2 <= measurement.actuals.count() <= 4, measurement
 
 
