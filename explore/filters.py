@@ -1,5 +1,8 @@
 """The filters of the catalogue's lists, shared by the pages, the exports and the API."""
 
+from functools import reduce
+from operator import or_
+
 import django_filters
 from django import forms
 from django.db.models import F, Q
@@ -19,6 +22,12 @@ from explore.models import (
 )
 
 MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 10  # as many as the portable full-text search (explore.search) reads
+
+# What a search finds each of these by: its lists, its API and the site search alike.
+PROJECT_TEXT_FIELDS = ("name", "acronym", "description")
+CITY_TEXT_FIELDS = ("name",)
+INDICATOR_TEXT_FIELDS = ("name", "code")
 
 
 def country_choices():
@@ -32,6 +41,37 @@ class SearchQueryField(forms.CharField):
 
     def to_python(self, value):
         return super().to_python(value).strip()[:MAX_QUERY_LENGTH]
+
+
+def every_word_in(fields: tuple[str, ...], text: str) -> Q:
+    """Rows where each word of `text` occurs in at least one of `fields`, ignoring case.
+
+    Words, not the whole text: "road fatalities" finds "Road traffic fatalities", and a
+    city's name with a word from the description finds a project. No words: every row.
+    """
+    condition = Q()
+    for word in text.split()[:MAX_QUERY_WORDS]:
+        condition &= reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields))
+    return condition
+
+
+class SiteSearchForm(forms.Form):
+    q = SearchQueryField(label=_("Search"), required=False)
+
+
+class WordsFilter(django_filters.CharFilter):
+    """The query's words, each in one of `fields` (see every_word_in)."""
+
+    field_class = SearchQueryField
+
+    def __init__(self, *, fields: tuple[str, ...], **kwargs):
+        super().__init__(**kwargs)
+        self.text_fields = fields
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        return queryset.filter(every_word_in(self.text_fields, value))
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -102,7 +142,7 @@ class KnowledgeFilter(django_filters.FilterSet):
 
 
 class ProjectFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    q = WordsFilter(label=_("Search"), fields=PROJECT_TEXT_FIELDS)
     country = django_filters.MultipleChoiceFilter(
         label=_("Country"), field_name="cities__country", choices=country_choices, distinct=True
     )
@@ -112,15 +152,9 @@ class ProjectFilter(django_filters.FilterSet):
         model = ReferenceProject
         fields = []
 
-    def filter_text(self, queryset, name, value):
-        value = value.strip()[:MAX_QUERY_LENGTH]
-        return queryset.filter(
-            Q(name__icontains=value) | Q(acronym__icontains=value) | Q(description__icontains=value)
-        )
-
 
 class CityFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
+    q = WordsFilter(label=_("Search"), fields=CITY_TEXT_FIELDS)
     country = django_filters.MultipleChoiceFilter(label=_("Country"), choices=country_choices)
 
     class Meta:
@@ -129,7 +163,7 @@ class CityFilter(django_filters.FilterSet):
 
 
 class IndicatorFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    q = WordsFilter(label=_("Search"), fields=INDICATOR_TEXT_FIELDS)
     area = django_filters.ModelMultipleChoiceFilter(
         label=_("Area"), field_name="area__slug", to_field_name="slug", queryset=Area.objects.all()
     )
@@ -137,7 +171,3 @@ class IndicatorFilter(django_filters.FilterSet):
     class Meta:
         model = Indicator
         fields = []
-
-    def filter_text(self, queryset, name, value):
-        value = value.strip()[:MAX_QUERY_LENGTH]
-        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))

@@ -32,7 +32,13 @@ from explore import permissions
 from explore.bitmaps import facet_rows_from_bitmaps
 from explore.facets import SCALAR_FACETS, bits_of, chosen_facet_values
 from explore.few_matches import Match, facet_rows_of, few_matches, ordered_ids
-from explore.filters import SolutionFilter
+from explore.filters import (
+    CITY_TEXT_FIELDS,
+    INDICATOR_TEXT_FIELDS,
+    PROJECT_TEXT_FIELDS,
+    SolutionFilter,
+    every_word_in,
+)
 from explore.models import (
     ActualValue,
     Area,
@@ -757,11 +763,10 @@ def site_search(*, text: str) -> dict:
     if not text:
         return {}
     knowledge = search(published_knowledge(), text).order_by("-rank", "-id")
-    projects = ReferenceProject.objects.filter(
-        Q(name__icontains=text) | Q(acronym__icontains=text) | Q(description__icontains=text)
-    )
-    cities = City.objects.filter(name__icontains=text)
-    indicators = Indicator.objects.filter(Q(name__icontains=text) | Q(code__icontains=text))
+    # The words as the project, city and indicator lists read them, so both find the same.
+    projects = ReferenceProject.objects.filter(every_word_in(PROJECT_TEXT_FIELDS, text))
+    cities = City.objects.filter(every_word_in(CITY_TEXT_FIELDS, text))
+    indicators = Indicator.objects.filter(every_word_in(INDICATOR_TEXT_FIELDS, text))
     return {
         "solutions": _best_solutions(text),
         "projects": list(projects.only("name", "acronym", "slug")[:SITE_SEARCH_LIMIT]),

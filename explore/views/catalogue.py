@@ -19,6 +19,7 @@ from explore.filters import (
     IndicatorFilter,
     KnowledgeFilter,
     ProjectFilter,
+    SiteSearchForm,
     SolutionFilter,
 )
 from marketplace.pagination import KnownCountPaginator
@@ -55,13 +56,14 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def site_search(request: HttpRequest) -> HttpResponse:
-    text = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    context = {
-        "query": text,
-        "results": selectors.site_search(text=text),
-        "shortened": query_was_shortened(request),
-    }
-    return render(request, "explore/search.html", context)
+    template = "explore/search.html"
+    form = SiteSearchForm(request.GET)
+    context = {"form": form, "shortened": query_was_shortened(request)}
+    if not form.is_valid():
+        return render(request, template, context, status=400)
+    text = form.cleaned_data["q"]
+    context |= {"query": text, "results": selectors.site_search(text=text)}
+    return render(request, template, context)
 
 
 def solution_list(request: HttpRequest) -> HttpResponse:
