@@ -10,13 +10,17 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    Aggregate,
     BooleanField,
+    CharField,
     Count,
     ExpressionWrapper,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.db.models.expressions import RawSQL
@@ -54,6 +58,7 @@ from explore.models import (
     ReferenceProject,
     Solution,
     SolutionSearchEntry,
+    Tag,
 )
 from explore.search import SEARCH_CONFIG, is_one_word, search, uses_postgres
 
@@ -594,10 +599,36 @@ def _solution_order(sort: str | None, text: str) -> list[str]:
     return ["-rank", "-published_at", "-id"]
 
 
+class TagNames(Aggregate):
+    """Tag names joined by the unit separator: a solution's tags come with the solution's
+    own row, so that the detail page stays within its query budget."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, CHR(31))"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="GROUP_CONCAT",
+            template="%(function)s(%(expressions)s, CHAR(31))",
+            **extra_context,
+        )
+
+
+def _tag_names_of_solution():
+    tags = Tag.objects.filter(solutions=OuterRef("pk")).order_by().values("solutions")
+    return Subquery(tags.annotate(names=TagNames("name")).values("names"))
+
+
 def get_solution_for_user(user, slug: str) -> Solution:
     """The solution if the user may see it; 404 otherwise, whether or not it exists."""
     solution = get_object_or_404(
-        Solution.objects.select_related("provider", "revision_of"), slug=slug
+        Solution.objects.select_related("provider", "revision_of").annotate(
+            tag_names=_tag_names_of_solution()
+        ),
+        slug=slug,
     )
     if not permissions.can_view_item(user, solution):
         raise Http404
@@ -627,6 +658,11 @@ class SolutionPage:
     @cached_property
     def areas(self):
         return with_area_names([self.solution])[0].listed_areas
+
+    @cached_property
+    def tags(self) -> list[str]:
+        names = getattr(self.solution, "tag_names", None)
+        return sorted(names.split("\x1f")) if names else []
 
     @cached_property
     def related(self):

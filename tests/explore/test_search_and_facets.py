@@ -1,6 +1,7 @@
 """Finding solutions: ranked search, facets with counts, and what the list page shows."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Organisation
 from explore import selectors, services
 from explore.filters import SolutionFilter
-from explore.models import Area, CostBand, Maturity, PublicationStatus, Solution
+from explore.models import Area, CostBand, Maturity, PublicationStatus, Solution, Tag
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -238,11 +239,28 @@ def test_the_list_page_needs_at_most_seven_queries(client, django_assert_max_num
 @pytest.mark.parametrize("rows", [1, 50])
 def test_the_detail_page_needs_at_most_six_queries(client, django_assert_max_num_queries, rows):
     solutions = [add_solution(f"Solution {n}", areas=["standards"]) for n in range(rows)]
+    solutions[0].tags.set([Tag.objects.create(name=f"Tag {n}", slug=f"tag-{n}") for n in range(3)])
 
     with django_assert_max_num_queries(6):
         response = client.get(solutions[0].get_absolute_url())
 
     assert response.status_code == 200
+
+
+def test_the_detail_page_shows_tags_and_when_it_was_published_and_last_updated(client):
+    solution = add_solution("Parking sensors")
+    solution.tags.set([Tag.objects.create(name="Peer learning", slug="peer-learning")])
+    Solution.objects.filter(pk=solution.pk).update(
+        published_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+        updated_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+    )
+
+    page = client.get(solution.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+
+    html = page.content.decode()
+    assert '<span class="tag">Peer learning</span>' in html
+    assert '<time datetime="2026-03-02T09:00:00+00:00">2 March 2026</time>' in html
+    assert '<time datetime="2026-11-20T09:00:00+00:00">20 November 2026</time>' in html
 
 
 def test_site_search_shows_the_first_solutions_of_the_solution_list(client):
