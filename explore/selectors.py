@@ -740,6 +740,15 @@ def indicator_list(*, filters) -> QuerySet[Indicator]:
     )
 
 
+def indicators_with_measurements(*, filters) -> QuerySet[Indicator]:
+    """The indicator list with each one's measurements and their actuals, for the API and
+    the exports: one query for a page's measurements and one for their actuals."""
+    measurements = _measurements().order_by("baseline_year", "pk")
+    return indicator_list(filters=filters).prefetch_related(
+        Prefetch("measurements", queryset=measurements)
+    )
+
+
 def indicator_detail(*, slug: str) -> Indicator:
     return get_object_or_404(
         Indicator.objects.select_related("area").prefetch_related(

@@ -118,7 +118,9 @@ class CityDetailSerializer(serializers.ModelSerializer):
 class IndicatorListSerializer(serializers.ModelSerializer):
     url = PageUrlField()
     area = AreaSummarySerializer(read_only=True)
+    # Older than `measurements`, and kept for the clients that read it.
     measurement_count = serializers.IntegerField(read_only=True)
+    measurements = MeasurementSerializer(many=True, read_only=True)
 
     class Meta:
         model = Indicator
@@ -131,6 +133,7 @@ class IndicatorListSerializer(serializers.ModelSerializer):
             "direction",
             "area",
             "measurement_count",
+            "measurements",
         ]
 
 
@@ -216,7 +219,10 @@ class CityViewSet(CatalogueViewSet):
 
 
 @extend_schema_view(
-    list=list_schema("Indicators (KPIs), filtered as on the pages", IndicatorListSerializer),
+    list=list_schema(
+        "Indicators (KPIs) with their measurements, filtered as on the pages",
+        IndicatorListSerializer,
+    ),
     retrieve=extend_schema(
         summary="One indicator with its measurements: baseline, target and actuals"
     ),
@@ -228,7 +234,7 @@ class IndicatorViewSet(CatalogueViewSet):
     detail_serializer_class = IndicatorDetailSerializer
 
     def select_list(self, filters):
-        return selectors.indicator_list(filters=filters)
+        return selectors.indicators_with_measurements(filters=filters)
 
     def select_detail(self, slug):
         return selectors.indicator_detail(slug=slug)

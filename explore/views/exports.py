@@ -2,7 +2,8 @@
 
 Rows are streamed from a database iterator, a chunk at a time, so an export of the whole
 catalogue never sits in memory. The filters are checked before the first byte is sent:
-after that, a status code can no longer change.
+after that, a status code can no longer change. Rows that belong to a row (an indicator's
+measurements) are nested in JSON; CSV, being flat, gives each its own line.
 """
 
 import csv
@@ -29,7 +30,7 @@ from explore.filters import (
     ProjectFilter,
     SolutionFilter,
 )
-from explore.models import Area, City
+from explore.models import ActualValue, Area, City
 
 CHUNK_SIZE = 500  # rows per database round trip (and per prefetch of their relations)
 # A spreadsheet runs a cell that starts with one of these as a formula: text from members
@@ -37,6 +38,20 @@ CHUNK_SIZE = 500  # rows per database round trip (and per prefetch of their rela
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 Link = Callable[[str], str]  # a path on this site → its absolute address
+Columns = Callable[[Link], dict[str, Callable[[Any], Any]]]  # name → how to read it off a row
+
+
+@dataclass(frozen=True)
+class Children:
+    """What each exported row holds: a list under `name` in JSON, a line each in CSV.
+
+    In CSV the row's columns are repeated on each of its children's lines, and a row
+    without children still gets one line, its children's columns left empty.
+    """
+
+    name: str
+    of: Callable[[Any], Iterable]  # a row → its children, prefetched with the rows
+    columns: Columns
 
 
 @dataclass(frozen=True)
@@ -44,7 +59,8 @@ class Export:
     name: str
     filter_class: type[FilterSet]
     rows: Callable[[FilterSet], QuerySet]
-    columns: Callable[[Link], dict[str, Callable[[Any], Any]]]
+    columns: Columns
+    children: Children | None = None
 
 
 def _names(related) -> list[str]:
@@ -118,6 +134,21 @@ def _indicator_columns(link: Link) -> dict:
     }
 
 
+def _measurement_columns(link: Link) -> dict:
+    # Whom it measures: exactly one of a city, a project or a country (a national figure).
+    return {
+        "city": lambda m: m.city.name if m.city else None,
+        "project": lambda m: m.project.acronym if m.project else None,
+        "country": lambda m: m.country,
+        "baseline_value": lambda m: m.baseline_value,
+        "baseline_year": lambda m: m.baseline_year,
+        "target_value": lambda m: m.target_value,
+        "target_year": lambda m: m.target_year,
+        "actuals": lambda m: list(m.actuals.all()),
+        "source": lambda m: m.source,
+    }
+
+
 def _knowledge_columns(link: Link) -> dict:
     return {
         "title": lambda k: k.title,
@@ -140,7 +171,11 @@ PROJECTS = Export(
 )
 CITIES = Export("cities", CityFilter, lambda f: selectors.city_list(filters=f), _city_columns)
 INDICATORS = Export(
-    "indicators", IndicatorFilter, lambda f: selectors.indicator_list(filters=f), _indicator_columns
+    "indicators",
+    IndicatorFilter,
+    lambda f: selectors.indicators_with_measurements(filters=f),
+    _indicator_columns,
+    Children("measurements", lambda i: i.measurements.all(), _measurement_columns),
 )
 KNOWLEDGE = Export(
     "knowledge", KnowledgeFilter, lambda f: selectors.knowledge_list(filters=f), _knowledge_columns
@@ -157,6 +192,10 @@ def _plain(value):
         return str(value)  # exact, as the API gives it
     if isinstance(value, list):
         return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {name: _plain(item) for name, item in value.items()}
+    if isinstance(value, ActualValue):
+        return {"year": value.year, "value": _plain(value.value), "note": value.note}
     return value
 
 
@@ -166,13 +205,48 @@ def _cell(value) -> str:
         return "'" + value
     if isinstance(value, list):
         return "; ".join(_cell(item) for item in value)
+    if isinstance(value, ActualValue):
+        return f"{value.year}: {_plain(value.value)}"  # compact; the note is left to JSON
     plain = _plain(value)
     return "" if plain is None else str(plain)
 
 
-def _records(rows: QuerySet, columns: dict) -> Iterator[list]:
+def _values(obj, columns: dict) -> list:
+    return [value_of(obj) for value_of in columns.values()]
+
+
+def _records(
+    rows: QuerySet, columns: dict, lines: Callable[[Any], list[list]] | None
+) -> Iterator[list]:
+    """A record per row, or with `lines` (a row → the tails of its lines) one per line."""
     for row in rows.iterator(chunk_size=CHUNK_SIZE):
-        yield [value_of(row) for value_of in columns.values()]
+        record = _values(row, columns)
+        if lines is None:
+            yield record
+        else:
+            for tail in lines(row):
+                yield record + tail
+
+
+def _table(export: Export, link: Link, *, flat: bool):
+    """A row's columns, how it spreads over lines in a flat format, and the header."""
+    columns = export.columns(link)
+    children = export.children
+    if children is None:
+        return columns, None, list(columns)
+    child_columns = children.columns(link)
+    if not flat:
+        columns[children.name] = lambda row: [
+            dict(zip(child_columns, _values(child, child_columns), strict=True))
+            for child in children.of(row)
+        ]
+        return columns, None, list(columns)
+
+    def lines(row) -> list[list]:
+        tails = [_values(child, child_columns) for child in children.of(row)]
+        return tails or [[None] * len(child_columns)]
+
+    return columns, lines, [*columns, *child_columns]
 
 
 class _Echo:
@@ -200,9 +274,9 @@ def _json_text(records: Iterable[list], header: list[str]) -> Iterator[str]:
     yield "\n]\n"
 
 
-FORMATS = {
-    "csv": (_csv_lines, "text/csv; charset=utf-8"),
-    "json": (_json_text, "application/json"),
+FORMATS = {  # writer, content type, and whether it is flat (a line per nested row)
+    "csv": (_csv_lines, "text/csv; charset=utf-8", True),
+    "json": (_json_text, "application/json", False),
 }
 
 
@@ -219,9 +293,9 @@ def _export(request: HttpRequest, export: Export, fmt: str) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    write, content_type = FORMATS[fmt]
-    columns = export.columns(request.build_absolute_uri)
-    stream = write(_records(export.rows(filters), columns), list(columns))
+    write, content_type, flat = FORMATS[fmt]
+    columns, lines, header = _table(export, request.build_absolute_uri, flat=flat)
+    stream = write(_records(export.rows(filters), columns, lines), header)
     response = StreamingHttpResponse(stream, content_type=content_type)
     filename = f"smart-cities-{export.name}-{timezone.now():%Y-%m-%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -471,6 +471,84 @@ def test_an_indicator_shows_its_measurements_with_baseline_target_and_actuals(ap
     ]
 
 
+def test_the_indicator_list_gives_each_indicators_measurements_with_their_values(api):
+    indicator = IndicatorFactory(code="ENV-1", name="Emissions")
+    MeasurementFactory(
+        indicator=indicator,
+        city=CityFactory(name="Ghent"),
+        actuals={2022: Decimal("75.5"), 2020: Decimal("90")},
+    )
+    MeasurementFactory(
+        indicator=indicator,
+        city=None,
+        project=ReferenceProjectFactory(acronym="REPLICATE"),
+        baseline_year=2019,
+        target_value=None,
+        target_year=None,
+        source="Project report",
+    )
+    MeasurementFactory(indicator=indicator, city=None, country="FR", baseline_year=2020)
+    IndicatorFactory(code="ENV-2")
+
+    response = api.get(reverse("api:indicator-list"))
+
+    first, second = response.json()["results"]
+    assert (first["code"], first["measurement_count"], second["measurements"]) == ("ENV-1", 3, [])
+    city, project, country = first["measurements"]
+    assert city["city"]["slug"] == "ghent"
+    assert (city["project"], city["country"]) == (None, None)
+    assert (city["baseline_value"], city["baseline_year"]) == ("100.0000", 2018)
+    assert (city["target_value"], city["target_year"]) == ("60.0000", 2030)
+    assert city["actuals"] == [
+        {"year": 2020, "value": "90.0000", "note": ""},
+        {"year": 2022, "value": "75.5000", "note": ""},
+    ]
+    assert city["source"] == "City statistics office"
+    assert (project["city"], project["project"]["acronym"]) == (None, "REPLICATE")
+    assert (project["target_value"], project["target_year"], project["actuals"]) == (None, None, [])
+    assert (country["city"], country["project"], country["country"]) == (None, None, "FR")
+
+
+def test_the_indicator_list_gives_measurements_as_the_detail_does(api):
+    indicator = IndicatorFactory()
+    MeasurementFactory(indicator=indicator, actuals={2020: Decimal("90")})
+
+    [listed] = api.get(reverse("api:indicator-list")).json()["results"]
+    detail = api.get(reverse("api:indicator-detail", args=[indicator.slug])).json()
+
+    assert listed["measurements"] == detail["measurements"]
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_listing_indicators_with_their_measurements_takes_a_few_queries_whatever_the_page_size(
+    api, django_assert_max_num_queries, rows
+):
+    for _ in range(rows):
+        indicator = IndicatorFactory()
+        MeasurementFactory(indicator=indicator, actuals={2020: 1, 2021: 2, 2022: 3})
+        MeasurementFactory(indicator=indicator, city=None, project=ReferenceProjectFactory())
+        MeasurementFactory(indicator=indicator, city=None, country="NL", actuals={2021: 4})
+
+    with django_assert_max_num_queries(5):
+        response = api.get(reverse("api:indicator-list"), {"page_size": 50})
+
+    assert len(slugs(response)) == rows
+    assert all(len(row["measurements"]) == 3 for row in response.json()["results"])
+
+
+def test_a_filtered_indicator_list_keeps_the_measurements_of_the_indicators_it_gives(api):
+    wanted = IndicatorFactory(name="Energy use")
+    MeasurementFactory(indicator=wanted, actuals={2021: Decimal("12")})
+    MeasurementFactory(indicator=IndicatorFactory(name="Emissions"))
+
+    response = api.get(reverse("api:indicator-list"), {"q": "energy"})
+
+    [row] = response.json()["results"]
+    assert row["slug"] == wanted.slug
+    [measurement] = row["measurements"]
+    assert [actual["value"] for actual in measurement["actuals"]] == ["12.0000"]
+
+
 def test_indicators_are_filtered_by_area(api):
     wanted = IndicatorFactory()
     IndicatorFactory(area=Area.objects.get(slug="standards"))

@@ -3,11 +3,12 @@
 import csv
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from explore.models import Maturity, PublicationStatus
+from explore.models import Area, Maturity, PublicationStatus
 from explore.views import exports
 from tests.explore.factories import (
     CityFactory,
@@ -283,3 +284,147 @@ def test_a_solution_export_takes_as_many_queries_for_fifty_rows_as_for_one(
 
     with django_assert_max_num_queries(5):
         assert len(csv_rows(client, "solution")) == rows
+
+
+# --- Indicators, with their measurements ----------------------------------------------------
+
+MEASUREMENT_COLUMNS = [
+    "city",
+    "project",
+    "country",
+    "baseline_value",
+    "baseline_year",
+    "target_value",
+    "target_year",
+    "actuals",
+    "source",
+]
+
+
+def measured_indicators():
+    """ENV-1 measured for a city (with actuals), a project and a country; ENV-2 not at all."""
+    emissions = IndicatorFactory(code="ENV-1", name="Emissions")
+    MeasurementFactory(
+        indicator=emissions,
+        city=CityFactory(name="Ghent"),
+        actuals={2022: Decimal("75.5"), 2020: Decimal("90")},
+    )
+    MeasurementFactory(
+        indicator=emissions,
+        city=None,
+        project=ReferenceProjectFactory(acronym="REPLICATE"),
+        baseline_year=2019,
+        target_value=None,
+        target_year=None,
+        source="=cmd|' /C calc'!A0",
+    )
+    MeasurementFactory(indicator=emissions, city=None, country="FR", baseline_year=2020)
+    IndicatorFactory(code="ENV-2", name="Energy use")
+
+
+def test_the_indicator_csv_has_a_line_per_measurement_with_its_values(client):
+    measured_indicators()
+
+    rows = csv_rows(client, "indicator")
+
+    assert [row["code"] for row in rows] == ["ENV-1", "ENV-1", "ENV-1", "ENV-2"]
+    city, project, country, unmeasured = rows
+    assert list(city)[-len(MEASUREMENT_COLUMNS) :] == MEASUREMENT_COLUMNS
+    assert {name: city[name] for name in MEASUREMENT_COLUMNS} == {
+        "city": "Ghent",
+        "project": "",
+        "country": "",
+        "baseline_value": "100.0000",
+        "baseline_year": "2018",
+        "target_value": "60.0000",
+        "target_year": "2030",
+        "actuals": "2020: 90.0000; 2022: 75.5000",
+        "source": "City statistics office",
+    }
+    assert (city["name"], city["measurement_count"]) == ("Emissions", "3")
+    assert (project["city"], project["project"], project["target_value"]) == ("", "REPLICATE", "")
+    assert (project["actuals"], project["source"]) == ("", "'=cmd|' /C calc'!A0")
+    assert (country["city"], country["project"], country["country"]) == ("", "", "FR")
+    assert (unmeasured["name"], unmeasured["measurement_count"]) == ("Energy use", "0")
+    assert {unmeasured[name] for name in MEASUREMENT_COLUMNS} == {""}
+
+
+def test_the_indicator_json_nests_each_indicators_measurements(client):
+    measured_indicators()
+
+    emissions, energy = json_rows(client, "indicator")
+
+    assert (emissions["code"], emissions["measurement_count"], energy["measurements"]) == (
+        "ENV-1",
+        3,
+        [],
+    )
+    city, project, country = emissions["measurements"]
+    assert list(city) == MEASUREMENT_COLUMNS
+    assert city["actuals"] == [
+        {"year": 2020, "value": "90.0000", "note": ""},
+        {"year": 2022, "value": "75.5000", "note": ""},
+    ]
+    assert (city["city"], city["baseline_value"], city["target_year"]) == (
+        "Ghent",
+        "100.0000",
+        2030,
+    )
+    assert (project["project"], project["target_value"], project["source"]) == (
+        "REPLICATE",
+        None,
+        "=cmd|' /C calc'!A0",
+    )
+    assert (country["city"], country["project"], country["country"]) == (None, None, "FR")
+
+
+@pytest.mark.parametrize("params", [{"q": "emissions"}, {"area": "baselines-indicators-metrics"}])
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_the_indicator_export_honours_the_lists_filters(client, params, fmt):
+    measured_indicators()
+    MeasurementFactory(
+        indicator=IndicatorFactory(code="STD-1", area=Area.objects.get(slug="standards"))
+    )
+    rows = csv_rows if fmt == "csv" else json_rows
+
+    exported = rows(client, "indicator", params)
+
+    api = client.get(reverse("api:indicator-list"), params).json()["results"]
+    assert "STD-1" not in {row["code"] for row in exported}
+    assert sorted({row["code"] for row in exported}) == [row["code"] for row in api]
+
+
+def test_indicators_are_read_in_chunks_with_their_measurements(client, monkeypatch):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    for number in range(5):
+        MeasurementFactory(
+            indicator=IndicatorFactory(code=f"KPI-{number}"),
+            baseline_year=2010 + number,
+            actuals={2020: number},
+        )
+
+    rows = csv_rows(client, "indicator")
+
+    assert [(row["code"], row["baseline_year"], row["actuals"]) for row in rows] == [
+        (f"KPI-{number}", str(2010 + number), f"2020: {number}.0000") for number in range(5)
+    ]
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_indicator_export_takes_as_many_queries_for_fifty_rows_as_for_one(
+    client, django_assert_max_num_queries, rows, fmt
+):
+    for _ in range(rows):
+        indicator = IndicatorFactory()
+        MeasurementFactory(indicator=indicator, actuals={2020: 1, 2021: 2, 2022: 3})
+        MeasurementFactory(indicator=indicator, city=None, project=ReferenceProjectFactory())
+        MeasurementFactory(indicator=indicator, city=None, country="NL", actuals={2021: 4})
+
+    with django_assert_max_num_queries(5):
+        text = download(client, "indicator", fmt)
+
+    if fmt == "json":
+        assert [len(row["measurements"]) for row in json.loads(text)] == [3] * rows
+    else:
+        assert len(list(csv.DictReader(io.StringIO(text)))) == 3 * rows
