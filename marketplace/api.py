@@ -110,7 +110,18 @@ class StrictIntegerField(serializers.IntegerField):
 
 
 class StrictModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer whose generated fields accept only the JSON types the schema shows."""
+    """A ModelSerializer whose generated fields accept only the JSON types the schema shows,
+    and that refuses fields it does not take (such as `status`): a client that thinks it set
+    one hears otherwise, instead of seeing it dropped."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data) - writable)
+            if unknown:
+                refused = _("This field cannot be set here.")
+                raise serializers.ValidationError({name: [refused] for name in unknown})
+        return super().to_internal_value(data)
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,

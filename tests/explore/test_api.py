@@ -266,6 +266,23 @@ def test_a_member_creates_a_draft_then_submits_it(api_for, api, promoter):
     assert slugs(api.get(reverse("api:solution-list"))) == []
 
 
+def test_a_field_the_api_does_not_take_is_refused_not_dropped(api_for, member):
+    response = api_for(member).post(
+        reverse("api:knowledge-list"),
+        {
+            "kind": "insight",
+            "title": "What we learnt",
+            "summary": "Lessons.",
+            "status": "published",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"status": ["This field cannot be set here."]}
+    assert not KnowledgeItem.objects.exists()
+
+
 def test_submit_true_sends_a_new_item_for_review_at_once(api_for, member):
     response = api_for(member).post(
         reverse("api:knowledge-list"),
