@@ -6,6 +6,7 @@ from operator import or_
 import django_filters
 from django import forms
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -135,10 +136,23 @@ class KnowledgeFilter(django_filters.FilterSet):
         queryset=Area.objects.all(),
         distinct=True,
     )
+    events = django_filters.ChoiceFilter(
+        label=_("Events"),
+        choices=[("upcoming", _("Upcoming and ongoing")), ("past", _("Past"))],
+        method="filter_events",
+        empty_label=_("Any time"),
+    )
 
     class Meta:
         model = KnowledgeItem
         fields = []
+
+    def filter_events(self, queryset, name, value):
+        # An event without an end is over once its start has passed.
+        now = timezone.now()
+        still_on = Q(event_end__gte=now) | Q(event_end__isnull=True, event_start__gte=now)
+        events = queryset.filter(kind=KnowledgeItem.Kind.EVENT)
+        return events.filter(still_on) if value == "upcoming" else events.exclude(still_on)
 
 
 class ProjectFilter(django_filters.FilterSet):

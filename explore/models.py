@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -457,6 +458,13 @@ class KnowledgeItem(ModeratedContent):
 
     def get_absolute_url(self):
         return reverse("explore:knowledge-detail", args=[self.slug])
+
+    @property
+    def event_is_over(self) -> bool:
+        """An event whose end (or, without one, whose start) has passed."""
+        if self.kind != self.Kind.EVENT or self.event_start is None:
+            return False
+        return (self.event_end or self.event_start) < timezone.now()
 
     def clean(self):
         errors = {}

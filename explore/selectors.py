@@ -759,10 +759,19 @@ def indicator_detail(*, slug: str) -> Indicator:
 
 
 def knowledge_list(*, filters) -> QuerySet[KnowledgeItem]:
-    text = filters.form.cleaned_data.get("q") or ""
+    data = filters.form.cleaned_data
+    text = data.get("q") or ""
     items = search(filters.qs.filter(pk__in=published_knowledge().values("pk")), text)
-    order = ["-rank", "-published_at", "-id"] if text else ["-published_at", "-id"]
-    return items.prefetch_related("areas").order_by(*order)
+    return items.prefetch_related("areas").order_by(*_knowledge_order(data, text))
+
+
+def _knowledge_order(data: dict, text: str) -> list[str]:
+    """Upcoming events soonest first, past ones latest first; otherwise by relevance or date."""
+    if data.get("events") == "upcoming":
+        return ["event_start", "id"]
+    if data.get("events") == "past":
+        return ["-event_start", "-id"]
+    return ["-rank", "-published_at", "-id"] if text else ["-published_at", "-id"]
 
 
 def get_knowledge_for_user(user, slug: str) -> KnowledgeItem:
