@@ -8,7 +8,7 @@ written, so a second run neither duplicates rows nor touches timestamps.
 
 import csv
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -233,13 +233,20 @@ def _measurement_load(*, indicator, measured, subject, default_source) -> Measur
     return measurement
 
 
+def _published_at(entry: dict, *, now: datetime) -> datetime:
+    """News of a dated event keeps its own date; the rest is dated relative to the load."""
+    if "published_on" in entry:
+        return datetime.fromisoformat(entry["published_on"]).replace(tzinfo=UTC)
+    return _days_ago(now, entry["published_days_ago"])
+
+
 def _knowledge_load(*, areas, author) -> list[KnowledgeItem]:
     now = timezone.now()
     items = []
     for entry in _read_json("knowledge.json"):
         event = entry.get("event") or {}
         on_create: dict[str, Any] = {
-            "published_at": _days_ago(now, entry["published_days_ago"]),
+            "published_at": _published_at(entry, now=now),
             "author": author,
         }
         if event:

@@ -1,6 +1,7 @@
 """The Explore demo catalogue (explore/demo.py) and the generate_catalogue command."""
 
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -183,6 +184,12 @@ def test_demo_records_us_road_deaths_beside_the_rate(demo_loaded):
     assert (measurement.baseline_value, measurement.baseline_year) == (Decimal(36_096), 2019)
     assert actuals == {2020: Decimal(38_824), 2021: Decimal(42_915)}
     assert "early estimate" in measurement.source
+
+
+def test_demo_news_of_a_dated_release_keeps_its_own_date(demo_loaded):
+    news = KnowledgeItem.objects.get(slug="us-road-deaths-2021-early-estimate")
+
+    assert news.published_at.date() == date(2022, 5, 18)
 
 
 def test_demo_has_an_indicator_measured_in_at_least_three_cities(demo_loaded):
