@@ -117,6 +117,18 @@ class Facet:
     def title(self):
         return FACET_TITLES[self.name]
 
+    # Values listed at first, the most frequent; the others are one click away.
+    shown = 15
+
+    @property
+    def more_count(self) -> int:
+        return max(len(self.values) - self.shown, 0)
+
+    @property
+    def chosen_among_more(self) -> bool:
+        """Whether a value past the first `shown` is chosen: the rest then opens."""
+        return any(value.selected for value in self.values[self.shown :])
+
 
 @dataclass
 class SolutionSearchResult:

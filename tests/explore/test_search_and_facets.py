@@ -223,6 +223,43 @@ def test_facet_values_are_named_in_the_visitors_language(client):
     assert re.search(r'value="pilot"> Pilotphase <span class="count">\(1\)', html)
 
 
+def test_a_long_facet_lists_its_first_values_and_keeps_the_rest_a_click_away(client):
+    codes = [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+    ]  # 18, one each
+    for code in codes:
+        add_solution(f"Solution from {code}", provider=OrganisationFactory(country=code))
+    url = reverse("explore:solution-list")
+
+    browsing = client.get(url).content.decode()
+    choosing_a_later_one = client.get(url, {"country": "LU"}).content.decode()
+
+    country_facet = browsing.split("<legend>Provider country</legend>")[1].split("</fieldset>")[0]
+    first, rest = country_facet.split('<details class="facet-more">')
+    assert first.count('name="country"') == 15
+    assert "<summary>3 more</summary>" in rest
+    assert rest.count('name="country"') == 3
+    assert '<details class="facet-more" open>' in choosing_a_later_one
+    assert 'value="LU" checked' in choosing_a_later_one
+
+
 @pytest.mark.parametrize("rows", [1, 50])
 def test_the_list_page_needs_at_most_seven_queries(client, django_assert_max_num_queries, rows):
     for number in range(rows):
