@@ -275,6 +275,22 @@ class ModeratedContent(TimeStampedModel):
 
 
 class Solution(ModeratedContent):
+    # What a member's edit may change (explore.services) and a curator compares (selectors).
+    EDITABLE_FIELDS = (
+        "title",
+        "summary",
+        "body",
+        "provider",
+        "maturity",
+        "cost_min_eur",
+        "cost_max_eur",
+        "replication_notes",
+        "contact_name",
+        "contact_email",
+        "image",
+    )
+    EDITABLE_RELATIONS = ("areas", "tags", "cities")
+
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     areas = models.ManyToManyField(
         Area, blank=True, related_name="solutions", verbose_name=_("areas")
@@ -419,6 +435,19 @@ class CatalogueVersion(models.Model):
 
 
 class KnowledgeItem(ModeratedContent):
+    EDITABLE_FIELDS = (
+        "title",
+        "summary",
+        "body",
+        "kind",
+        "source_url",
+        "event_start",
+        "event_end",
+        "event_place",
+        "event_online_url",
+    )
+    EDITABLE_RELATIONS = ("areas",)
+
     class Kind(models.TextChoices):
         NEWS = "news", _("News")
         INSIGHT = "insight", _("Insight")

@@ -812,6 +812,63 @@ def moderation_queue(*, user) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class Change:
+    """One field a pending edit changes, as the published version and the edit show it."""
+
+    label: str
+    published: str
+    proposed: str
+
+
+def moderation_queue_with_changes(*, user) -> dict:
+    """The moderation queue, each pending edit carrying `changes`: what it would change in
+    its published original. Relations of both come in one query each, for the whole queue."""
+    queue = moderation_queue(user=user)
+    lists = {}
+    for kind, items in queue.items():
+        relations = items.model.EDITABLE_RELATIONS
+        if kind == "solutions":
+            items = items.select_related("provider", "revision_of__provider")
+        lists[kind] = list(
+            items.prefetch_related(*relations, *(f"revision_of__{name}" for name in relations))
+        )
+        for item in lists[kind]:
+            item.changes = edit_changes(item) if item.revision_of else []
+    return lists
+
+
+def edit_changes(edit) -> list[Change]:
+    """The editable fields and relations whose value differs between an edit and its original."""
+    original, model = edit.revision_of, type(edit)
+    changes = []
+    for name in model.EDITABLE_FIELDS:
+        published, proposed = _field_text(original, name), _field_text(edit, name)
+        if published != proposed:
+            label = model._meta.get_field(name).verbose_name
+            changes.append(Change(str(label), published, proposed))
+    for name in model.EDITABLE_RELATIONS:
+        published, proposed = _related_names(original, name), _related_names(edit, name)
+        if published != proposed:
+            label = model._meta.get_field(name).verbose_name
+            changes.append(Change(str(label), published, proposed))
+    return changes
+
+
+def _field_text(item, name: str) -> str:
+    field = item._meta.get_field(name)
+    value = getattr(item, name)
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(getattr(item, f"get_{name}_display")())
+    return str(value)
+
+
+def _related_names(item, name: str) -> str:
+    return ", ".join(sorted(str(related) for related in getattr(item, name).all()))
+
+
 SITE_SEARCH_LIMIT = 5
 
 

@@ -21,39 +21,9 @@ from explore.models import (
 from marketplace import jobs
 from marketplace.errors import DomainError, NotAllowed, StateConflict
 
-# Fields a member's edit may change, per kind of content; many-to-many ones are listed apart.
-SOLUTION_FIELDS = [
-    "title",
-    "summary",
-    "body",
-    "provider",
-    "maturity",
-    "cost_min_eur",
-    "cost_max_eur",
-    "replication_notes",
-    "contact_name",
-    "contact_email",
-    "image",
-]
-SOLUTION_RELATIONS = ["areas", "tags", "cities"]
-KNOWLEDGE_FIELDS = [
-    "title",
-    "summary",
-    "body",
-    "kind",
-    "source_url",
-    "event_start",
-    "event_end",
-    "event_place",
-    "event_online_url",
-]
-KNOWLEDGE_RELATIONS = ["areas"]
 
-
-def _fields_for(item) -> tuple[list[str], list[str]]:
-    if isinstance(item, Solution):
-        return SOLUTION_FIELDS, SOLUTION_RELATIONS
-    return KNOWLEDGE_FIELDS, KNOWLEDGE_RELATIONS
+def _fields_for(item) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return item.EDITABLE_FIELDS, item.EDITABLE_RELATIONS
 
 
 @transaction.atomic

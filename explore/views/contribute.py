@@ -125,7 +125,8 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
 @login_required
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     require(permissions.can_moderate(request.user))
-    context = {**selectors.moderation_queue(user=request.user), "rejection_form": RejectionForm()}
+    queue = selectors.moderation_queue_with_changes(user=request.user)
+    context = {**queue, "rejection_form": RejectionForm()}
     return render(request, "explore/moderation_queue.html", context)
 
 

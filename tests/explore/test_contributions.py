@@ -1,5 +1,6 @@
 """Members contribute solutions and knowledge; curators publish or send them back."""
 
+import re
 import threading
 
 import pytest
@@ -55,6 +56,43 @@ def test_submitting_puts_it_in_the_moderation_queue(client_for, member, curator)
 
     assert solution.status == PublicationStatus.PENDING
     assert "Shared e-cargo bikes" in queue
+
+
+def test_the_queue_shows_a_curator_what_an_edit_changes(client_for, member, curator):
+    solution = published_solution(member, curator)
+    mobility = Area.objects.get(slug="sustainable-urban-mobility")
+    services.content_update(
+        item=solution,
+        actor=member,
+        data={**SOLUTION, "title": "Shared e-cargo bikes 2.0", "maturity": "at_scale"},
+    )
+    services.content_update(item=solution, actor=member, data={"areas": [mobility]})
+
+    queue = client_for(curator).get(reverse("explore:moderation-queue")).content.decode()
+
+    rows = re.findall(
+        r'<tr><th scope="row">([^<]*)</th><td>([^<]*)</td><td>([^<]*)</td></tr>', queue
+    )
+    assert rows == [
+        ("Title", "Shared e-cargo bikes", "Shared e-cargo bikes 2.0"),
+        ("Maturity", "Pilot", "Deployed at scale"),
+        ("Areas", "—", "Sustainable urban mobility"),
+    ]
+
+
+@pytest.mark.parametrize("edits", [1, 5])
+def test_the_queue_with_edits_needs_a_fixed_number_of_queries(
+    client_for, member, curator, django_assert_max_num_queries, edits
+):
+    for number in range(edits):
+        solution = published_solution(member, curator)
+        services.content_update(item=solution, actor=member, data={"title": f"Edit {number}"})
+    client = client_for(curator)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("explore:moderation-queue"))
+
+    assert response.content.decode().count("What this edit changes") == edits
 
 
 def test_a_curator_publishes_and_the_author_hears_of_it(
