@@ -174,3 +174,33 @@ class KnowledgeItemFactory(factory.django.DjangoModelFactory):
     def areas(item, create, extracted, **kwargs):  # noqa: N805
         if create:
             item.areas.set(_areas(extracted if extracted is not None else [DEFAULT_AREA]))
+
+
+def measured_indicators(*, project_source: str = "Project report") -> None:
+    """ENV-1 measured for a city (with actuals), a project and a country; ENV-2 not at all."""
+    emissions = IndicatorFactory(code="ENV-1", name="Emissions")
+    MeasurementFactory(
+        indicator=emissions,
+        city=CityFactory(name="Ghent"),
+        actuals={2022: Decimal("75.5"), 2020: Decimal("90")},
+    )
+    MeasurementFactory(
+        indicator=emissions,
+        city=None,
+        project=ReferenceProjectFactory(acronym="REPLICATE"),
+        baseline_year=2019,
+        target_value=None,
+        target_year=None,
+        source=project_source,
+    )
+    MeasurementFactory(indicator=emissions, city=None, country="FR", baseline_year=2020)
+    IndicatorFactory(code="ENV-2", name="Energy use")
+
+
+def indicators_measured_three_ways(count: int) -> None:
+    """`count` indicators, each measured for a city (three actuals), a project and a country."""
+    for _ in range(count):
+        indicator = IndicatorFactory()
+        MeasurementFactory(indicator=indicator, actuals={2020: 1, 2021: 2, 2022: 3})
+        MeasurementFactory(indicator=indicator, city=None, project=ReferenceProjectFactory())
+        MeasurementFactory(indicator=indicator, city=None, country="NL", actuals={2021: 4})

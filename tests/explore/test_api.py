@@ -17,6 +17,8 @@ from tests.explore.factories import (
     MeasurementFactory,
     ReferenceProjectFactory,
     SolutionFactory,
+    indicators_measured_three_ways,
+    measured_indicators,
 )
 from tests.factories import OrganisationFactory
 
@@ -489,23 +491,7 @@ def test_an_indicator_shows_its_measurements_with_baseline_target_and_actuals(ap
 
 
 def test_the_indicator_list_gives_each_indicators_measurements_with_their_values(api):
-    indicator = IndicatorFactory(code="ENV-1", name="Emissions")
-    MeasurementFactory(
-        indicator=indicator,
-        city=CityFactory(name="Ghent"),
-        actuals={2022: Decimal("75.5"), 2020: Decimal("90")},
-    )
-    MeasurementFactory(
-        indicator=indicator,
-        city=None,
-        project=ReferenceProjectFactory(acronym="REPLICATE"),
-        baseline_year=2019,
-        target_value=None,
-        target_year=None,
-        source="Project report",
-    )
-    MeasurementFactory(indicator=indicator, city=None, country="FR", baseline_year=2020)
-    IndicatorFactory(code="ENV-2")
+    measured_indicators()
 
     response = api.get(reverse("api:indicator-list"))
 
@@ -540,11 +526,7 @@ def test_the_indicator_list_gives_measurements_as_the_detail_does(api):
 def test_listing_indicators_with_their_measurements_takes_a_few_queries_whatever_the_page_size(
     api, django_assert_max_num_queries, rows
 ):
-    for _ in range(rows):
-        indicator = IndicatorFactory()
-        MeasurementFactory(indicator=indicator, actuals={2020: 1, 2021: 2, 2022: 3})
-        MeasurementFactory(indicator=indicator, city=None, project=ReferenceProjectFactory())
-        MeasurementFactory(indicator=indicator, city=None, country="NL", actuals={2021: 4})
+    indicators_measured_three_ways(rows)
 
     with django_assert_max_num_queries(5):
         response = api.get(reverse("api:indicator-list"), {"page_size": 50})

@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -17,6 +16,8 @@ from tests.explore.factories import (
     MeasurementFactory,
     ReferenceProjectFactory,
     SolutionFactory,
+    indicators_measured_three_ways,
+    measured_indicators,
 )
 from tests.factories import OrganisationFactory
 
@@ -301,29 +302,8 @@ MEASUREMENT_COLUMNS = [
 ]
 
 
-def measured_indicators():
-    """ENV-1 measured for a city (with actuals), a project and a country; ENV-2 not at all."""
-    emissions = IndicatorFactory(code="ENV-1", name="Emissions")
-    MeasurementFactory(
-        indicator=emissions,
-        city=CityFactory(name="Ghent"),
-        actuals={2022: Decimal("75.5"), 2020: Decimal("90")},
-    )
-    MeasurementFactory(
-        indicator=emissions,
-        city=None,
-        project=ReferenceProjectFactory(acronym="REPLICATE"),
-        baseline_year=2019,
-        target_value=None,
-        target_year=None,
-        source="=cmd|' /C calc'!A0",
-    )
-    MeasurementFactory(indicator=emissions, city=None, country="FR", baseline_year=2020)
-    IndicatorFactory(code="ENV-2", name="Energy use")
-
-
 def test_the_indicator_csv_has_a_line_per_measurement_with_its_values(client):
-    measured_indicators()
+    measured_indicators(project_source="=cmd|' /C calc'!A0")
 
     rows = csv_rows(client, "indicator")
 
@@ -350,7 +330,7 @@ def test_the_indicator_csv_has_a_line_per_measurement_with_its_values(client):
 
 
 def test_the_indicator_json_nests_each_indicators_measurements(client):
-    measured_indicators()
+    measured_indicators(project_source="=cmd|' /C calc'!A0")
 
     emissions, energy = json_rows(client, "indicator")
 
@@ -381,7 +361,7 @@ def test_the_indicator_json_nests_each_indicators_measurements(client):
 @pytest.mark.parametrize("params", [{"q": "emissions"}, {"area": "baselines-indicators-metrics"}])
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_the_indicator_export_honours_the_lists_filters(client, params, fmt):
-    measured_indicators()
+    measured_indicators(project_source="=cmd|' /C calc'!A0")
     MeasurementFactory(
         indicator=IndicatorFactory(code="STD-1", area=Area.objects.get(slug="standards"))
     )
@@ -415,11 +395,7 @@ def test_indicators_are_read_in_chunks_with_their_measurements(client, monkeypat
 def test_an_indicator_export_takes_as_many_queries_for_fifty_rows_as_for_one(
     client, django_assert_max_num_queries, rows, fmt
 ):
-    for _ in range(rows):
-        indicator = IndicatorFactory()
-        MeasurementFactory(indicator=indicator, actuals={2020: 1, 2021: 2, 2022: 3})
-        MeasurementFactory(indicator=indicator, city=None, project=ReferenceProjectFactory())
-        MeasurementFactory(indicator=indicator, city=None, country="NL", actuals={2021: 4})
+    indicators_measured_three_ways(rows)
 
     with django_assert_max_num_queries(5):
         text = download(client, "indicator", fmt)
