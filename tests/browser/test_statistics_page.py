@@ -81,7 +81,10 @@ def test_a_curator_reads_the_statistics_with_charts_and_tables(
     assert_accessible(page)
 
     page.get_by_role("combobox", name="Country").select_option("FR")
-    page.get_by_role("button", name="Show").click()
+    # Wait for the filtered page itself: its URL changes before it has loaded, and a click
+    # on the old page's table toggle would be lost with it.
+    with page.expect_navigation(url=re.compile("country=FR")):
+        page.get_by_role("button", name="Show").click()
     assert "country=FR" in page.url
     by_country = page.get_by_role("region", name=re.compile("by country of the plan"))
     by_country.get_by_text("The figures of this chart as a table").click()
