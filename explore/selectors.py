@@ -841,14 +841,11 @@ def moderation_queue_with_changes(*, user) -> dict:
 def edit_changes(edit) -> list[Change]:
     """The editable fields and relations whose value differs between an edit and its original."""
     original, model = edit.revision_of, type(edit)
+    readings = [(name, _field_text) for name in model.EDITABLE_FIELDS]
+    readings += [(name, _related_names) for name in model.EDITABLE_RELATIONS]
     changes = []
-    for name in model.EDITABLE_FIELDS:
-        published, proposed = _field_text(original, name), _field_text(edit, name)
-        if published != proposed:
-            label = model._meta.get_field(name).verbose_name
-            changes.append(Change(str(label), published, proposed))
-    for name in model.EDITABLE_RELATIONS:
-        published, proposed = _related_names(original, name), _related_names(edit, name)
+    for name, text_of in readings:
+        published, proposed = text_of(original, name), text_of(edit, name)
         if published != proposed:
             label = model._meta.get_field(name).verbose_name
             changes.append(Change(str(label), published, proposed))
