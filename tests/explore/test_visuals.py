@@ -486,7 +486,7 @@ def test_an_indicator_without_measurements_shows_no_empty_chart(client):
     assert not html.all("img")
 
 
-# --- The city page: one chart per measurement --------------------------------------------
+# --- The city and project pages: one chart per measurement ------------------------------
 
 
 def test_the_city_page_embeds_a_chart_and_a_table_for_each_measurement(client, indicator_results):
@@ -516,25 +516,47 @@ def test_the_city_page_embeds_a_chart_and_a_table_for_each_measurement(client, i
     assert html.table("Indicator MOB-03 · Ghent")["rows"][1:] == [["2017", "Baseline", "40"]]
 
 
+def test_the_project_page_embeds_a_chart_and_a_table_for_each_of_its_results(
+    client, indicator_results
+):
+    result = indicator_results["project"]
+    ActualValue.objects.create(measurement=result, year=2019, value=Decimal("11200"))
+
+    html = page(client.get(result.project.get_absolute_url()))
+
+    images = html.all("img", src=reverse("explore:measurement-chart", args=[result.pk]))
+    assert len(images) == 1
+    assert images[0]["alt"].startswith(f"Line chart of {result.indicator.name} for RUGGEDISED")
+    assert "latest actual value 11200 in 2019" in images[0]["alt"]
+    table = html.table(f"Indicator ENV-01 · {result.subject}")
+    assert table["rows"][1:] == [["2016", "Baseline", "12500"], ["2019", "Actual value", "11200"]]
+    # The city's result is on the city's page, not the project's.
+    ghent_chart = reverse("explore:measurement-chart", args=[indicator_results["ghent"].pk])
+    assert not html.all("img", src=ghent_chart)
+
+
 @pytest.mark.parametrize("count", [1, 20])
 def test_charts_add_no_queries_to_the_detail_pages(
     client, django_assert_max_num_queries, cities_and_projects, count
 ):
-    ghent = cities_and_projects["ghent"]
+    ghent, ruggedised = cities_and_projects["ghent"], cities_and_projects["ruggedised"]
     indicator = add_indicator()
     for number in range(count):
-        add_measurement(
-            add_indicator(f"X-{number}"),
-            ghent,
-            baseline=("1", 2015),
-            actuals=[(2016, "2"), (2017, "3")],
-        )
+        for prefix, subject in [("C", ghent), ("P", ruggedised)]:
+            add_measurement(
+                add_indicator(f"{prefix}-{number}"),
+                subject,
+                baseline=("1", 2015),
+                actuals=[(2016, "2"), (2017, "3")],
+            )
         city = add_city(f"Town {number}")
         add_measurement(indicator, city, baseline=("5", 2015), actuals=[(2020, "4")])
 
     # The pages' own prefetches feed the charts' tables and alt texts; the images load apart.
     with django_assert_max_num_queries(6):
         client.get(ghent.get_absolute_url())
+    with django_assert_max_num_queries(6):
+        client.get(ruggedised.get_absolute_url())
     with django_assert_max_num_queries(4):
         client.get(indicator.get_absolute_url())
     with django_assert_max_num_queries(4):
