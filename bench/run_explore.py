@@ -9,8 +9,9 @@
 3. Throughput over HTTP: gunicorn serves the app with production settings on the loopback,
    and wrk loads in turn a no-work baseline view B, the solution list/search page and
    solution detail pages. Page throughput is stated as a share of B's, measured in the
-   same run, so the goals hold on any machine. For context, the list page is loaded once
-   more from a server without any cache.
+   same run, so the goals hold on any machine. For context, the frame every page is drawn
+   in, with no content (what any page costs at least), and the list page once more from a
+   server without any cache.
 
 Prints every figure with its goal. Exits non-zero only when it could not measure; a missed
 goal is printed, not raised.
@@ -130,8 +131,10 @@ def server_side_rows(config: BenchConfig, workload) -> list[Row]:
 def throughput_rows(config: BenchConfig, workload, env: dict[str, str]) -> list[Row]:
     from bench.load import gunicorn_serving
 
+    frame_name = "  the page frame alone (base.html, no content)"
     targets = {
         "baseline view B": [workload.baseline_path],
+        frame_name: [workload.frame_path],
         f"solution list/search page ({len(workload.list_paths)} URLs)": workload.list_paths,
         f"solution detail page ({len(workload.detail_paths)} URLs)": workload.detail_paths,
     }
@@ -147,10 +150,11 @@ def throughput_rows(config: BenchConfig, workload, env: dict[str, str]) -> list[
     print("Starting gunicorn without a cache...")
     with gunicorn_serving(env={**env, "BENCH_NO_CACHE": "true"}, **serving) as base_url:
         results[uncached_name] = load_page(config, base_url, uncached_name, workload.list_paths)
-    baseline_name, list_name, detail_name = targets
+    baseline_name, frame_name, list_name, detail_name = targets
     baseline = results[baseline_name].requests_per_second
     rows = [Row(baseline_name, f"{baseline:,.0f} req/s")]
     for name, minimum_share in [
+        (frame_name, None),
         (list_name, LIST_SHARE_OF_BASELINE),
         (uncached_name, None),
         (detail_name, DETAIL_SHARE_OF_BASELINE),

@@ -27,6 +27,7 @@ class Workload:
     list_paths: list[str]
     detail_paths: list[str]
     baseline_path: str
+    frame_path: str
 
 
 def rare_terms() -> list[str]:
@@ -65,6 +66,7 @@ def workload_build() -> Workload:
         list_paths=[f"{list_path}?{querystring}" for querystring in list_querystrings],
         detail_paths=[reverse("explore:solution-detail", args=[slug]) for slug in spread_slugs()],
         baseline_path=reverse("bench-baseline"),
+        frame_path=reverse("bench-frame"),
     )
 
 

@@ -43,7 +43,10 @@ urlpatterns = [
 handler500 = "marketplace.views.server_error"
 
 if settings.BENCH_BASELINE:
-    urlpatterns.append(path("bench/baseline/", views.bench_baseline, name="bench-baseline"))
+    urlpatterns += [
+        path("bench/baseline/", views.bench_baseline, name="bench-baseline"),
+        path("bench/frame/", views.bench_frame, name="bench-frame"),
+    ]
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -13,6 +13,12 @@ def bench_baseline(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+def bench_frame(request: HttpRequest) -> HttpResponse:
+    # The frame every page is drawn in (header, navigation, footer) around no content: the
+    # benchmark shows how much of a page's share of the baseline the frame alone takes.
+    return render(request, "base.html")
+
+
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without context processors' failures in mind: the template needs nothing.

@@ -1,4 +1,5 @@
-"""The no-work view that `make bench` measures pages against, mounted only on request."""
+"""The views `make bench` measures pages against (no work; the page frame alone), mounted only
+on request."""
 
 import os
 import subprocess
@@ -6,24 +7,25 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
-from marketplace.views import bench_baseline
+from marketplace.views import bench_baseline, bench_frame
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Requests the baseline through the whole middleware stack in a fresh process, because
-# the URL list is built once, from the environment, when the process starts.
-FETCH_BASELINE = (
-    "from django.test import Client; "
+# Requests the benchmark's views through the whole middleware stack in a fresh process,
+# because the URL list is built once, from the environment, when the process starts.
+FETCH_BENCH_VIEWS = (
+    "from django.test import Client; from django.urls import resolve; "
     "response = Client().get('/bench/baseline/', HTTP_HOST='127.0.0.1'); "
-    "print(response.status_code, response.content.decode())"
+    "print(response.status_code, response.content.decode(), resolve('/bench/frame/').url_name)"
 )
 
 
-def fetch_baseline_in_a_process_started_with(extra_env: dict[str, str]) -> str:
+def fetch_bench_views_in_a_process_started_with(extra_env: dict[str, str]) -> str:
     env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1", **extra_env}
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", FETCH_BASELINE],
+        [sys.executable, "manage.py", "shell", "-c", FETCH_BENCH_VIEWS],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -36,14 +38,17 @@ def fetch_baseline_in_a_process_started_with(extra_env: dict[str, str]) -> str:
 
 
 @pytest.mark.django_db
-def test_the_baseline_is_not_mounted_by_default(client):
-    response = client.get("/bench/baseline/")
+@pytest.mark.parametrize("path", ["/bench/baseline/", "/bench/frame/"])
+def test_the_bench_views_are_not_mounted_by_default(client, path):
+    response = client.get(path)
 
     assert response.status_code == 404
 
 
-def test_the_baseline_answers_through_the_middleware_when_the_knob_is_on():
-    assert fetch_baseline_in_a_process_started_with({"BENCH_BASELINE": "true"}) == "200 ok"
+def test_the_bench_views_are_mounted_and_answer_when_the_knob_is_on():
+    fetched = fetch_bench_views_in_a_process_started_with({"BENCH_BASELINE": "true"})
+
+    assert fetched == "200 ok bench-frame"
 
 
 @pytest.mark.django_db
@@ -53,3 +58,17 @@ def test_the_baseline_view_does_no_database_work(rf, django_assert_num_queries):
 
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_the_frame_is_the_site_frame_around_no_content(rf, django_assert_num_queries):
+    request = rf.get("/bench/frame/")
+    request.user = AnonymousUser()
+
+    with django_assert_num_queries(0):
+        response = bench_frame(request)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="/explore/' in html  # the site navigation
+    assert "<main" in html
