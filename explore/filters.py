@@ -83,6 +83,23 @@ class SearchFilter(django_filters.CharFilter):
         return queryset
 
 
+# How the full-text searchable content (solutions, knowledge) can be ordered.
+CONTENT_SORTS = [("relevance", _("Relevance")), ("newest", _("Newest")), ("title", _("Title"))]
+
+
+class SortFilter(django_filters.ChoiceFilter):
+    """The order of a list: one of `choices`, the first when none is given.
+
+    Applied by the selectors, which know what each choice orders by.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(label=_("Sort by"), empty_label=None, **kwargs)
+
+    def filter(self, queryset, value):
+        return queryset
+
+
 class SolutionFilter(django_filters.FilterSet):
     q = SearchFilter(label=_("Search"))
     area = django_filters.ModelMultipleChoiceFilter(
@@ -102,12 +119,7 @@ class SolutionFilter(django_filters.FilterSet):
     cost = django_filters.MultipleChoiceFilter(
         label=_("Typical cost"), field_name="cost_band", choices=CostBand.choices
     )
-    sort = django_filters.ChoiceFilter(
-        label=_("Sort by"),
-        choices=[("relevance", _("Relevance")), ("newest", _("Newest")), ("title", _("Title"))],
-        method="keep",
-        empty_label=None,
-    )
+    sort = SortFilter(choices=CONTENT_SORTS)
 
     FACETS = ("area", "country", "maturity", "provider_kind", "cost")
 
@@ -121,9 +133,6 @@ class SolutionFilter(django_filters.FilterSet):
             return queryset
         chosen = F("area_mask").bitand(Area.mask_of(areas))
         return queryset.alias(chosen_areas=chosen).filter(chosen_areas__gt=0)
-
-    def keep(self, queryset, name, value):
-        return queryset
 
 
 class KnowledgeFilter(django_filters.FilterSet):
@@ -142,6 +151,7 @@ class KnowledgeFilter(django_filters.FilterSet):
         method="filter_events",
         empty_label=_("Any time"),
     )
+    sort = SortFilter(choices=CONTENT_SORTS)
 
     class Meta:
         model = KnowledgeItem
@@ -161,6 +171,14 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Country"), field_name="cities__country", choices=country_choices, distinct=True
     )
     programme = django_filters.CharFilter(label=_("Programme"), lookup_expr="icontains")
+    sort = SortFilter(
+        choices=[
+            ("acronym", _("Acronym")),
+            ("newest", _("Latest start")),
+            ("eu_contribution", _("Largest EU contribution")),
+            ("name", _("Name")),
+        ]
+    )
 
     class Meta:
         model = ReferenceProject
@@ -170,6 +188,13 @@ class ProjectFilter(django_filters.FilterSet):
 class CityFilter(django_filters.FilterSet):
     q = WordsFilter(label=_("Search"), fields=CITY_TEXT_FIELDS)
     country = django_filters.MultipleChoiceFilter(label=_("Country"), choices=country_choices)
+    sort = SortFilter(
+        choices=[
+            ("name", _("Name")),
+            ("population", _("Largest population")),
+            ("projects", _("Most projects")),
+        ]
+    )
 
     class Meta:
         model = City
@@ -180,6 +205,9 @@ class IndicatorFilter(django_filters.FilterSet):
     q = WordsFilter(label=_("Search"), fields=INDICATOR_TEXT_FIELDS)
     area = django_filters.ModelMultipleChoiceFilter(
         label=_("Area"), field_name="area__slug", to_field_name="slug", queryset=Area.objects.all()
+    )
+    sort = SortFilter(
+        choices=[("code", _("Code")), ("name", _("Name")), ("measurements", _("Most measurements"))]
     )
 
     class Meta:

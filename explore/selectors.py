@@ -706,7 +706,8 @@ def related_solutions(*, solution: Solution, limit: int = 5) -> list[Solution]:
 
 
 def project_list(*, filters) -> QuerySet[ReferenceProject]:
-    return filters.qs.order_by("acronym").prefetch_related(
+    projects = _in_chosen_order(filters.qs, filters=filters, orders=PROJECT_ORDERS)
+    return projects.prefetch_related(
         Prefetch("cities", queryset=City.objects.only("name", "slug", "country"))
     )
 
@@ -724,7 +725,8 @@ def project_detail(*, slug: str) -> ReferenceProject:
 
 
 def city_list(*, filters) -> QuerySet[City]:
-    return filters.qs.annotate(project_count=Count("projects", distinct=True)).order_by("name")
+    cities = filters.qs.annotate(project_count=Count("projects", distinct=True))
+    return _in_chosen_order(cities, filters=filters, orders=CITY_ORDERS)
 
 
 def city_detail(*, slug: str) -> City:
@@ -745,11 +747,8 @@ def _measurements() -> QuerySet[Measurement]:
 
 
 def indicator_list(*, filters) -> QuerySet[Indicator]:
-    return (
-        filters.qs.select_related("area")
-        .annotate(measurement_count=Count("measurements"))
-        .order_by("code")
-    )
+    indicators = filters.qs.select_related("area").annotate(measurement_count=Count("measurements"))
+    return _in_chosen_order(indicators, filters=filters, orders=INDICATOR_ORDERS)
 
 
 def indicators_with_measurements(*, filters) -> QuerySet[Indicator]:
@@ -778,12 +777,50 @@ def knowledge_list(*, filters) -> QuerySet[KnowledgeItem]:
 
 
 def _knowledge_order(data: dict, text: str) -> list[str]:
-    """Upcoming events soonest first, past ones latest first; otherwise by relevance or date."""
-    if data.get("events") == "upcoming":
-        return ["event_start", "id"]
-    if data.get("events") == "past":
-        return ["-event_start", "-id"]
-    return ["-rank", "-published_at", "-id"] if text else ["-published_at", "-id"]
+    """The visitor's choice of order, else upcoming events soonest first, past ones latest
+    first, and anything else by relevance or date."""
+    sort = data.get("sort")
+    by_event = KNOWLEDGE_EVENT_ORDERS.get(data.get("events"))
+    # Without words there is nothing to rank by, so relevance is the list's own order. It
+    # is also the select's first choice, which the form sends with every other filter: an
+    # events filter chosen through the form must keep the events in date order.
+    if by_event and (not sort or (sort == "relevance" and not text)):
+        return by_event
+    if sort in (None, "", "relevance"):
+        return KNOWLEDGE_ORDERS["relevance" if text else "newest"]
+    return KNOWLEDGE_ORDERS[sort]
+
+
+# What each choice of the lists' `sort` filter (explore.filters) orders by, the default
+# first. Each ends with the primary key, so that pages neither repeat nor skip a row.
+PROJECT_ORDERS = {
+    "acronym": ["acronym", "id"],
+    "newest": ["-start_year", "acronym", "id"],
+    "eu_contribution": [F("eu_contribution_eur").desc(nulls_last=True), "acronym", "id"],
+    "name": ["name", "id"],
+}
+CITY_ORDERS = {
+    "name": ["name", "id"],
+    "population": [F("population").desc(nulls_last=True), "name", "id"],
+    "projects": ["-project_count", "name", "id"],
+}
+INDICATOR_ORDERS = {
+    "code": ["code", "id"],
+    "name": ["name", "id"],
+    "measurements": ["-measurement_count", "code", "id"],
+}
+KNOWLEDGE_ORDERS = {
+    "relevance": ["-rank", "-published_at", "-id"],
+    "newest": ["-published_at", "-id"],
+    "title": ["title", "id"],
+}
+KNOWLEDGE_EVENT_ORDERS = {"upcoming": ["event_start", "id"], "past": ["-event_start", "-id"]}
+
+
+def _in_chosen_order(rows: QuerySet, *, filters, orders: dict[str, list]) -> QuerySet:
+    """`rows` ordered as the `sort` filter chose: by `orders[choice]`, the first when none."""
+    sort = filters.form.cleaned_data.get("sort") or next(iter(orders))
+    return rows.order_by(*orders[sort])
 
 
 def get_knowledge_for_user(user, slug: str) -> KnowledgeItem:
