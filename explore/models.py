@@ -76,6 +76,9 @@ class Tag(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("explore:tag-detail", args=[self.slug])
+
 
 class PublicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")

@@ -24,6 +24,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -612,8 +613,8 @@ def _solution_order(sort: str | None, text: str) -> list[str]:
 
 
 class TagNames(Aggregate):
-    """Tag names joined by the unit separator: a solution's tags come with the solution's
-    own row, so that the detail page stays within its query budget."""
+    """Tags as "slug<RS>name", joined by the unit separator: a solution's tags come with the
+    solution's own row, so that the detail page stays within its query budget."""
 
     function = "STRING_AGG"
     template = "%(function)s(%(expressions)s, CHR(31))"
@@ -631,7 +632,11 @@ class TagNames(Aggregate):
 
 def _tag_names_of_solution():
     tags = Tag.objects.filter(solutions=OuterRef("pk")).order_by().values("solutions")
-    return Subquery(tags.annotate(names=TagNames("name")).values("names"))
+    slug_and_name = Concat("slug", Value(TAG_SLUG_END), "name", output_field=CharField())
+    return Subquery(tags.annotate(names=TagNames(slug_and_name)).values("names"))
+
+
+TAG_SLUG_END = "\x1e"
 
 
 def get_solution_for_user(user, slug: str) -> Solution:
@@ -672,9 +677,12 @@ class SolutionPage:
         return with_area_names([self.solution])[0].listed_areas
 
     @cached_property
-    def tags(self) -> list[str]:
-        names = getattr(self.solution, "tag_names", None)
-        return sorted(names.split("\x1f")) if names else []
+    def tags(self) -> list[Tag]:
+        joined = getattr(self.solution, "tag_names", None)
+        if not joined:
+            return []
+        pairs = (entry.split(TAG_SLUG_END, 1) for entry in joined.split("\x1f"))
+        return sorted((Tag(slug=slug, name=name) for slug, name in pairs), key=lambda t: t.name)
 
     @cached_property
     def related(self):
@@ -703,6 +711,21 @@ def related_solutions(*, solution: Solution, limit: int = 5) -> list[Solution]:
     )
     candidates.sort(key=lambda other: -(other.area_mask & solution.area_mask).bit_count())
     return candidates[:limit]
+
+
+def tag_detail(*, slug: str) -> Tag:
+    return get_object_or_404(Tag, slug=slug)
+
+
+def solutions_tagged(*, tag: Tag) -> QuerySet[Solution]:
+    """The published solutions carrying `tag`, newest first, with what a list card shows."""
+    return (
+        published_solutions()
+        .filter(tags=tag)
+        .select_related("provider")
+        .defer("body", "replication_notes", "search_vector")
+        .order_by("-published_at", "-id")
+    )
 
 
 def project_list(*, filters) -> QuerySet[ReferenceProject]:

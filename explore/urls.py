@@ -9,6 +9,7 @@ urlpatterns = [
     path("search/", catalogue.site_search, name="search"),
     path("solutions/", catalogue.solution_list, name="solution-list"),
     path("solutions/<slug:slug>/", catalogue.solution_detail, name="solution-detail"),
+    path("tags/<slug:slug>/", catalogue.tag_detail, name="tag-detail"),
     path("projects/", catalogue.project_list, name="project-list"),
     path("projects/<slug:slug>/", catalogue.project_detail, name="project-detail"),
     path("cities/", catalogue.city_list, name="city-list"),

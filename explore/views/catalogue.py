@@ -111,6 +111,13 @@ def solution_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponse(html)
 
 
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = selectors.tag_detail(slug=slug)
+    page = page_of(request, selectors.solutions_tagged(tag=tag))
+    page.object_list = selectors.with_area_names(page.object_list)
+    return render(request, "explore/tag_detail.html", {"tag": tag, "page": page})
+
+
 # Rendered HTML is filed under the catalogue version, which any change to a published
 # solution renews; names shown from other tables (providers, cities, projects, areas) may
 # lag by this long, as the detail page's fragment cache always allowed.

@@ -19,6 +19,7 @@ from explore.models import (
     PublicationStatus,
     ReferenceProject,
     Solution,
+    Tag,
 )
 from tests.factories import OrganisationFactory
 
@@ -87,6 +88,20 @@ class SolutionFactory(factory.django.DjangoModelFactory):
     def cities(solution, create, extracted, **kwargs):  # noqa: N805
         if create and extracted:
             solution.cities.set(extracted)
+
+    @factory.post_generation
+    def tags(solution, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            solution.tags.set(extracted)
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Tag {n}")
+    slug = factory.LazyAttribute(lambda tag: slugify(tag.name))
 
 
 class ReferenceProjectFactory(factory.django.DjangoModelFactory):

@@ -277,7 +277,7 @@ def test_the_detail_page_shows_tags_and_when_it_was_published_and_last_updated(c
     page = client.get(solution.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
 
     html = page.content.decode()
-    assert '<span class="tag">Peer learning</span>' in html
+    assert '<a class="tag" href="/explore/tags/peer-learning/">Peer learning</a>' in html
     assert '<time datetime="2026-03-02T09:00:00+00:00">2 March 2026</time>' in html
     assert '<time datetime="2026-11-20T09:00:00+00:00">20 November 2026</time>' in html
 
