@@ -40,6 +40,16 @@ def _areas(slugs_or_areas) -> list[Area]:
     return [found[item] if isinstance(item, str) else item for item in items]
 
 
+def many_set(field: str) -> factory.PostGeneration:
+    """Sets the many-to-many `field` to the rows a test passes (`cities=[...]`), if any."""
+
+    def set_rows(instance, create, extracted, **kwargs):
+        if create and extracted:
+            getattr(instance, field).set(extracted)
+
+    return factory.PostGeneration(set_rows)
+
+
 class CityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = City
@@ -84,15 +94,8 @@ class SolutionFactory(factory.django.DjangoModelFactory):
                 areas=_areas(extracted if extracted is not None else [DEFAULT_AREA]),
             )
 
-    @factory.post_generation
-    def cities(solution, create, extracted, **kwargs):  # noqa: N805
-        if create and extracted:
-            solution.cities.set(extracted)
-
-    @factory.post_generation
-    def tags(solution, create, extracted, **kwargs):  # noqa: N805
-        if create and extracted:
-            solution.tags.set(extracted)
+    cities = many_set("cities")
+    tags = many_set("tags")
 
 
 class TagFactory(factory.django.DjangoModelFactory):
@@ -128,10 +131,7 @@ class ReferenceProjectFactory(factory.django.DjangoModelFactory):
                     city, through_defaults={"role": kwargs.get("role", "lighthouse")}
                 )
 
-    @factory.post_generation
-    def solutions(project, create, extracted, **kwargs):  # noqa: N805
-        if create and extracted:
-            project.solutions.set(extracted)
+    solutions = many_set("solutions")
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):
