@@ -4,6 +4,7 @@ a member shares a solution that a curator publishes."""
 import re
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -77,6 +78,30 @@ def test_visitor_searches_narrows_opens_a_solution_and_reaches_a_city_map_and_ch
         " : new Promise(done => image.addEventListener('load', () => done(image.naturalWidth)))"
     )
     assert loaded_width > 0, "the chart SVG did not load"
+    assert_accessible(page)
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_visitor_sorts_the_cities_by_population_and_follows_a_tag_to_its_solutions(
+    page, live_server, assert_accessible
+):
+    largest = City.objects.order_by(F("population").desc(nulls_last=True), "name").first()
+    solution = Solution.objects.filter(
+        status=PublicationStatus.PUBLISHED, tags__isnull=False
+    ).first()
+    tag = solution.tags.order_by("name").first()
+
+    page.goto(live_server.url + reverse("explore:city-list"))
+    page.get_by_label("Sort by").select_option(label="Largest population")
+    page.get_by_role("button", name="Filter").click()
+    assert "sort=population" in page.url
+    expect(page.locator("table.data-table tbody tr").first).to_contain_text(largest.name)
+    assert_accessible(page)
+
+    page.goto(live_server.url + solution.get_absolute_url())
+    page.locator(f'a[href="{tag.get_absolute_url()}"]').click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Solutions tagged “{tag.name}”")
+    expect(page.get_by_role("link", name=solution.title, exact=True)).to_be_visible()
     assert_accessible(page)
 
 
