@@ -150,7 +150,7 @@ def throughput_rows(config: BenchConfig, workload, env: dict[str, str]) -> list[
     print("Starting gunicorn without a cache...")
     with gunicorn_serving(env={**env, "BENCH_NO_CACHE": "true"}, **serving) as base_url:
         results[uncached_name] = load_page(config, base_url, uncached_name, workload.list_paths)
-    baseline_name, frame_name, list_name, detail_name = targets
+    baseline_name, _frame, list_name, detail_name = targets
     baseline = results[baseline_name].requests_per_second
     rows = [Row(baseline_name, f"{baseline:,.0f} req/s")]
     for name, minimum_share in [

@@ -408,7 +408,7 @@ def solution_matches(*, filters: SolutionFilter, fuzzy: bool = False) -> QuerySe
     return (
         matching.select_related("provider")
         .defer("body", "replication_notes", "search_vector")
-        .order_by(*_solution_order(data.get("sort"), text))
+        .order_by(*_content_order(data.get("sort"), text))
     )
 
 
@@ -604,12 +604,19 @@ def with_area_names(solutions, *, areas=None) -> list[Solution]:
     return solutions
 
 
-def _solution_order(sort: str | None, text: str) -> list[str]:
-    if sort == "title":
-        return ["title", "id"]
-    if sort == "newest" or not text:
-        return ["-published_at", "-id"]
-    return ["-rank", "-published_at", "-id"]
+# What solutions and knowledge are ordered by for each `sort` choice (CONTENT_SORTS).
+CONTENT_ORDERS = {
+    "relevance": ["-rank", "-published_at", "-id"],
+    "newest": ["-published_at", "-id"],
+    "title": ["title", "id"],
+}
+
+
+def _content_order(sort: str | None, text: str) -> list:
+    """The chosen order, relevance when none; without words there is nothing to rank by,
+    so relevance is newest first."""
+    chosen = sort or "relevance"
+    return CONTENT_ORDERS["newest" if chosen == "relevance" and not text else chosen]
 
 
 class TagNames(Aggregate):
@@ -809,9 +816,7 @@ def _knowledge_order(data: dict, text: str) -> list[str]:
     # events filter chosen through the form must keep the events in date order.
     if by_event and (not sort or (sort == "relevance" and not text)):
         return by_event
-    if sort in (None, "", "relevance"):
-        return KNOWLEDGE_ORDERS["relevance" if text else "newest"]
-    return KNOWLEDGE_ORDERS[sort]
+    return _content_order(sort, text)
 
 
 # What each choice of the lists' `sort` filter (explore.filters) orders by, the default
@@ -831,11 +836,6 @@ INDICATOR_ORDERS = {
     "code": ["code", "id"],
     "name": ["name", "id"],
     "measurements": ["-measurement_count", "code", "id"],
-}
-KNOWLEDGE_ORDERS = {
-    "relevance": ["-rank", "-published_at", "-id"],
-    "newest": ["-published_at", "-id"],
-    "title": ["title", "id"],
 }
 KNOWLEDGE_EVENT_ORDERS = {"upcoming": ["event_start", "id"], "past": ["-event_start", "-id"]}
 

@@ -348,7 +348,7 @@ def test_sorting_a_list_page_costs_no_query(client, django_assert_max_num_querie
         (ProjectFilter, selectors.PROJECT_ORDERS),
         (CityFilter, selectors.CITY_ORDERS),
         (IndicatorFilter, selectors.INDICATOR_ORDERS),
-        (KnowledgeFilter, selectors.KNOWLEDGE_ORDERS),
+        (KnowledgeFilter, selectors.CONTENT_ORDERS),
     ],
 )
 def test_every_sort_choice_has_an_order_that_ends_with_the_primary_key(filter_class, orders):
