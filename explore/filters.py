@@ -1,12 +1,13 @@
 """The filters of the catalogue's lists, shared by the pages, the exports and the API."""
 
-from functools import reduce
+from functools import partial, reduce
 from operator import or_
 
 import django_filters
 from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -100,6 +101,59 @@ class SortFilter(django_filters.ChoiceFilter):
         return queryset
 
 
+def cities_countries() -> set[str]:
+    return set(City.objects.order_by().values_list("country", flat=True).distinct())
+
+
+def project_countries() -> set[str]:
+    return set(
+        City.objects.filter(project_roles__isnull=False)
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
+    )
+
+
+def programmes() -> list[str]:
+    rows = ReferenceProject.objects.exclude(programme="").order_by("programme")
+    return list(rows.values_list("programme", flat=True).distinct())
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """The filters of a list page, offering only what some row has.
+
+    `offered` names, per filter, a function giving the values rows have. A choice field
+    shows those of its choices (and any chosen one, so that it can be unticked); a text
+    field suggests them. Validation is unchanged: a valid value no row has finds nothing.
+    The functions run only when the form is drawn, so the API and exports never call them.
+    """
+
+    offered: dict = {}
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, values in self.offered.items():
+                _offer(form[name], values)
+        return self._form
+
+
+def _offer(bound_field, values) -> None:
+    field = bound_field.field
+    if isinstance(field, forms.ChoiceField):
+        shown = partial(_shown_choices, field, values, bound_field.value)
+        field.widget.choices = CallableChoiceIterator(shown)
+    else:
+        field.widget.attrs["list"] = f"{bound_field.auto_id}_suggestions"
+        field.suggestions = values
+
+
+def _shown_choices(field, values, chosen) -> list:
+    shown = {str(value) for value in [*values(), *(chosen() or [])]}
+    return [(value, label) for value, label in field.choices if str(value) in shown]
+
+
 class SolutionFilter(django_filters.FilterSet):
     q = SearchFilter(label=_("Search"))
     area = django_filters.ModelMultipleChoiceFilter(
@@ -137,13 +191,16 @@ class SolutionFilter(django_filters.FilterSet):
 
 class KnowledgeFilter(django_filters.FilterSet):
     q = SearchFilter(label=_("Search"))
-    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=KnowledgeItem.Kind.choices)
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=KnowledgeItem.Kind.choices, widget=forms.CheckboxSelectMultiple
+    )
     area = django_filters.ModelMultipleChoiceFilter(
         label=_("Area"),
         field_name="areas__slug",
         to_field_name="slug",
         queryset=Area.objects.all(),
         distinct=True,
+        widget=forms.CheckboxSelectMultiple,
     )
     events = django_filters.ChoiceFilter(
         label=_("Events"),
@@ -165,10 +222,14 @@ class KnowledgeFilter(django_filters.FilterSet):
         return events.filter(still_on) if value == "upcoming" else events.exclude(still_on)
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(ListFilterSet):
     q = WordsFilter(label=_("Search"), fields=PROJECT_TEXT_FIELDS)
     country = django_filters.MultipleChoiceFilter(
-        label=_("Country"), field_name="cities__country", choices=country_choices, distinct=True
+        label=_("Country"),
+        field_name="cities__country",
+        choices=country_choices,
+        distinct=True,
+        widget=forms.CheckboxSelectMultiple,
     )
     programme = django_filters.CharFilter(label=_("Programme"), lookup_expr="icontains")
     sort = SortFilter(
@@ -180,14 +241,18 @@ class ProjectFilter(django_filters.FilterSet):
         ]
     )
 
+    offered = {"country": project_countries, "programme": programmes}
+
     class Meta:
         model = ReferenceProject
         fields = []
 
 
-class CityFilter(django_filters.FilterSet):
+class CityFilter(ListFilterSet):
     q = WordsFilter(label=_("Search"), fields=CITY_TEXT_FIELDS)
-    country = django_filters.MultipleChoiceFilter(label=_("Country"), choices=country_choices)
+    country = django_filters.MultipleChoiceFilter(
+        label=_("Country"), choices=country_choices, widget=forms.CheckboxSelectMultiple
+    )
     sort = SortFilter(
         choices=[
             ("name", _("Name")),
@@ -195,6 +260,8 @@ class CityFilter(django_filters.FilterSet):
             ("projects", _("Most projects")),
         ]
     )
+
+    offered = {"country": cities_countries}
 
     class Meta:
         model = City
@@ -204,7 +271,11 @@ class CityFilter(django_filters.FilterSet):
 class IndicatorFilter(django_filters.FilterSet):
     q = WordsFilter(label=_("Search"), fields=INDICATOR_TEXT_FIELDS)
     area = django_filters.ModelMultipleChoiceFilter(
-        label=_("Area"), field_name="area__slug", to_field_name="slug", queryset=Area.objects.all()
+        label=_("Area"),
+        field_name="area__slug",
+        to_field_name="slug",
+        queryset=Area.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
     )
     sort = SortFilter(
         choices=[("code", _("Code")), ("name", _("Name")), ("measurements", _("Most measurements"))]

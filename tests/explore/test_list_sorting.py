@@ -254,7 +254,7 @@ def test_a_chosen_order_wins_over_the_event_date_but_relevance_has_nothing_to_ra
 def test_the_sort_select_has_its_label_and_keeps_the_choice(client, name, sort, label):
     html = list_page(client, name, {"sort": sort}).content.decode()
 
-    assert '<label for="id_sort">Sort by:</label>' in html
+    assert '<label for="id_sort">Sort by</label>' in html
     assert f'<option value="{sort}" selected>{label}</option>' in html
 
 
@@ -264,7 +264,7 @@ def test_the_sort_choices_are_translated(client):
     )
 
     html = response.content.decode()
-    assert '<label for="id_sort">Trier par\u00a0:</label>' in html  # French spaces its colon
+    assert '<label for="id_sort">Trier par</label>' in html
     assert (
         '<option value="eu_contribution" selected>Contribution de l&#x27;UE la plus élevée</option>'
         in html
