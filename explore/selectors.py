@@ -234,7 +234,19 @@ def _count_matches(data: dict) -> MatchCounts:
     rows = facet_rows_from_bitmaps(data)
     if rows is None:
         rows = solution_facet_rows(data=data)
+    if _portable_words_in_no_solution(data, rows):
+        return MatchCounts(solution_facet_rows(data=data, fuzzy=True), fuzzy=True)
     return MatchCounts(rows, fuzzy=False)
+
+
+def _portable_words_in_no_solution(data: dict, rows: list[tuple[str, str, int]]) -> bool:
+    """Whether no published solution holds the words, whatever the facet choices; off
+    PostgreSQL only (there `few_matches` tells). Read only when nothing matched the choices."""
+    text = data.get("q")
+    if not text or uses_postgres():
+        return False
+    total = sum(count for facet, _value, count in rows if facet == "total")
+    return total == 0 and not search(published_solutions(), text).exists()
 
 
 def _uses_search_table(data: dict, fuzzy: bool) -> bool:
