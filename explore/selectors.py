@@ -424,6 +424,14 @@ def solution_matches(*, filters: SolutionFilter, fuzzy: bool = False) -> QuerySe
     )
 
 
+def solutions_found(*, filters: SolutionFilter) -> QuerySet[Solution]:
+    """What the list page finds, without its facet counts (for exports): when no published
+    solution holds the words, the titles with similar words."""
+    text = filters.form.cleaned_data.get("q")
+    misspelt = bool(text) and not search(published_solutions(), text).exists()
+    return solution_matches(filters=filters, fuzzy=misspelt)
+
+
 FACET_GROUPINGS = [*SCALAR_FACETS.items(), ("area", "area_mask")]
 
 

@@ -69,7 +69,7 @@ def _names(related) -> list[str]:
 
 def _solution_rows(filters) -> QuerySet:
     # Rows only: an export needs no facet counts.
-    solutions = selectors.solution_matches(filters=filters)
+    solutions = selectors.solutions_found(filters=filters)
     return solutions.prefetch_related(
         Prefetch("areas", queryset=Area.objects.only("name")),
         Prefetch("cities", queryset=City.objects.only("name", "slug", "country")),

@@ -127,6 +127,7 @@ def test_a_pending_edit_is_not_exported_next_to_its_original(client, promoter):
     [
         {"maturity": "at_scale", "area": "citizen-focus"},
         {"q": "lighting"},
+        {"q": "lightng"},  # misspelt: both give the titles with a similar word
         {"country": "NL"},
         {"sort": "title", "maturity": "at_scale"},
     ],
