@@ -166,6 +166,11 @@ def comparison_rows(indicator: Indicator) -> list[ComparisonRow]:
     return rows
 
 
+def comparison_chart_height(row_count: int) -> int:
+    """The comparison chart's height: each city or project gets room for its two bars."""
+    return max(HEIGHT, 120 + 60 * row_count)
+
+
 def indicator_comparison_chart(indicator: Indicator) -> str:
     """Baseline beside the latest actual value, one group of bars per city or project."""
     rows = comparison_rows(indicator)
@@ -177,7 +182,7 @@ def indicator_comparison_chart(indicator: Indicator) -> str:
             legend_at_bottom_columns=2,
             # Long city and project names stay readable instead of being cut short.
             truncate_label=-1,
-            height=max(HEIGHT, 120 + 60 * len(rows)),
+            height=comparison_chart_height(len(rows)),
         )
     )
     # Horizontal bars are drawn bottom-up: reversed, they read top-down like the table.

@@ -1,5 +1,6 @@
 from django import template
 
+from explore import charts
 from explore.forms import InterestsForm
 from explore.selectors import areas_chosen_by
 
@@ -44,3 +45,8 @@ def preview(text: str, length: int) -> str:
         return text
     cut = text[: length - 1]
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:.") + "…"
+
+
+@register.filter
+def comparison_chart_height(row_count: int) -> int:
+    return charts.comparison_chart_height(row_count)

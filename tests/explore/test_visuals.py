@@ -444,6 +444,21 @@ def test_the_comparison_chart_shows_baseline_and_latest_value_per_subject(
         assert f">{figure}<" in svg, figure
 
 
+@pytest.mark.parametrize("city_count", [2, 7])
+def test_the_indicator_page_keeps_the_room_the_comparison_chart_will_take(
+    client, cities_and_projects, city_count
+):
+    indicator = add_indicator("ECO-03")
+    for number in range(city_count):
+        add_measurement(indicator, add_city(f"Town {number}"), baseline=("3", 2019))
+    svg = client.get(reverse("explore:indicator-comparison-chart", args=["eco-03"])).content
+
+    (image,) = page(client.get(indicator.get_absolute_url())).all("img", loading="lazy")
+
+    drawn = re.search(rb'<svg [^>]*width="(\d+)" height="(\d+)"', svg)
+    assert (image["width"], image["height"]) == (drawn[1].decode(), drawn[2].decode())
+
+
 def test_the_comparison_title_follows_the_direction_of_the_indicator(client, cities_and_projects):
     indicator = add_indicator("ECO-02", direction=Indicator.Direction.HIGHER)
     add_measurement(indicator, cities_and_projects["lyon"], baseline=("3", 2019))
