@@ -119,6 +119,11 @@ def can_withdraw_meeting(user, proposal) -> bool:
 # (the other side) and who may withdraw it (the sender's side). Curators read, never act.
 
 
+def can_read_request_inbox(user) -> bool:
+    """The requests to a fund are read by its confirmed investors (and curators)."""
+    return is_curator(user) or (is_investor(user) and user.organisation_confirmed)
+
+
 def is_request_promoter_side(user, deal_request) -> bool:
     return is_plan_editor(user, deal_request.plan)
 

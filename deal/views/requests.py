@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import is_curator, is_investor, is_promoter
+from accounts.permissions import is_investor, is_promoter
 from deal import permissions, selectors
 from deal.forms.requests import DealRequestForm, DeclineForm, RequestFilterForm
 from deal.models import DealRequest, InvestorProfile
@@ -153,7 +153,7 @@ def _query_without_page(request: HttpRequest) -> str:
 def request_inbox(request: HttpRequest) -> HttpResponse:
     """The requests between the investor's fund and promoters, the most urgent first."""
     user = request.user
-    require(is_curator(user) or (is_investor(user) and user.organisation_confirmed))
+    require(permissions.can_read_request_inbox(user))
     filter_form = RequestFilterForm(request.GET or None)
     rows = selectors.request_inbox(user=user, filters=filter_form.filters())
     context = {
@@ -170,6 +170,7 @@ def request_sent(request: HttpRequest) -> HttpResponse:
     filter_form = RequestFilterForm(request.GET or None)
     rows = selectors.requests_sent(user=request.user, filters=filter_form.filters())
     context = {
+        "can_read_inbox": permissions.can_read_request_inbox(request.user),
         "filter_form": filter_form,
         "page": _page(request, rows),
         "query": _query_without_page(request),

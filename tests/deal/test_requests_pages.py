@@ -424,6 +424,8 @@ def test_sent_requests_are_the_plan_teams_own(client_for, promoter, other_promot
     assert "Ghent heat network" in mine
     assert "tram" not in mine
     assert "Ghent heat network" not in theirs
+    # A promoter has no inbox to go to (it is a fund's), so no tab leads there.
+    assert reverse("deal:request-inbox") not in mine
 
 
 def test_sent_requests_of_an_investor_are_those_the_fund_sent(client_for, investor, fund, plan):
@@ -439,6 +441,7 @@ def test_sent_requests_of_an_investor_are_those_the_fund_sent(client_for, invest
 
     assert "We asked about this" in body
     assert "Ghent heat network" not in body
+    assert f'<a href="{reverse("deal:request-inbox")}">Inbox</a>' in body
 
 
 # --- Query counts ----------------------------------------------------------------------------
