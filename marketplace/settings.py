@@ -299,6 +299,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operations are grouped by the resource after the version: solutions, plans, rooms...
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Choice sets that share a field name with another need a name of their own.
     "ENUM_NAME_OVERRIDES": {
         "KnowledgeKindEnum": "explore.models.KnowledgeItem.Kind",

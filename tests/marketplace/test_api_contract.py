@@ -38,6 +38,13 @@ def test_the_schema_validates_without_a_single_warning(tmp_path):
     assert "/api/v1/me/" in schema_file.read_text()
 
 
+def test_the_docs_group_operations_by_resource(client):
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+
+    assert paths["/api/v1/solutions/"]["get"]["tags"] == ["solutions"]
+    assert paths["/api/v1/deal-requests/"]["get"]["tags"] == ["deal-requests"]
+
+
 @pytest.fixture
 def member_token(db):
     member = UserFactory(email="fuzzer@example.org", roles=[Role.MEMBER, Role.PROMOTER])
