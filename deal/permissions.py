@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from accounts.permissions import is_curator, is_investor, is_member
 from deal.models import Match
-from shape.permissions import is_plan_editor
+from shape.permissions import can_view_plan, can_view_teaser, is_plan_editor
 
 
 def can_keep_investor_profile(user, organisation) -> bool:
@@ -60,6 +60,19 @@ def can_view_investor_profile(user, profile) -> bool:
     if profile.visibility == profile.Visibility.MEMBERS:
         return True
     return promotes_a_matched_plan(user, profile)
+
+
+def can_view_plan_teaser(user, plan) -> bool:
+    """A bankable plan's teaser: every investor, and whoever may read the full plan.
+
+    Shape owns the rule; Deal's pages ask here so that they keep one place to look.
+    """
+    return can_view_teaser(user, plan)
+
+
+def can_read_full_plan(user, plan) -> bool:
+    """The plan's team, stakeholders, curators, and investors the promoter shared it with."""
+    return can_view_plan(user, plan)
 
 
 def can_see_investors_for_plan(user, plan) -> bool:

@@ -8,6 +8,7 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -293,6 +294,42 @@ def plans_for_investor(*, profile: InvestorProfile, filters: dict | None = None)
 def with_plan_areas(matches):
     """Prefetch the plans' areas on a page of matches: one query however many rows."""
     return matches.prefetch_related("plan__areas")
+
+
+def get_plan_teaser_for_user(user, pk) -> ProjectPlan:
+    """A bankable plan as its teaser shows it, or 404 for whoever may not see the teaser.
+
+    Only the teaser's facts are loaded; the co-editors come along because asking whether
+    the viewer may read the full plan checks them.
+    """
+    plan = (
+        ProjectPlan.objects.select_related("city")
+        .prefetch_related(
+            "areas", "instruments", Prefetch("co_editors", queryset=User.objects.only("pk"))
+        )
+        .only(
+            "title",
+            "city",
+            "stage",
+            "funding_sought_eur",
+            "bankability_score",
+            "status",
+            "promoter",
+            "updated_at",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if plan is None or not permissions.can_view_plan_teaser(user, plan):
+        raise Http404
+    return plan
+
+
+def fund_match(*, profile: InvestorProfile | None, plan: ProjectPlan) -> Match | None:
+    """The precomputed match of the plan with the fund's profile, if the scoring kept one."""
+    if profile is None:
+        return None
+    return Match.objects.filter(profile=profile, plan=plan).first()
 
 
 def saved_plans(*, profile: InvestorProfile) -> QuerySet[MatchDecision]:

@@ -6,7 +6,8 @@ app_name = "deal"
 
 urlpatterns = [
     path("", matches.index, name="index"),
-    # Investor profiles, "Plans for you", "Investors for this plan", re-scoring (views/matches.py)
+    # Investor profiles, "Plans for you", a plan's teaser, "Investors for this plan", re-scoring
+    # (views/matches.py)
     path("profile/", matches.profile_mine, name="profile-mine"),
     path("profile/edit/", matches.profile_edit, name="profile-edit"),
     path("profile/pause/", matches.profile_set_active, {"active": False}, name="profile-pause"),
@@ -20,6 +21,7 @@ urlpatterns = [
     ),
     path("plans-for-you/", matches.plans_for_you, name="plans-for-you"),
     path("plans-for-you/saved/", matches.plans_saved, name="plans-saved"),
+    path("plans/<int:pk>/", matches.plan_teaser, name="plan-teaser"),
     path("plans/<int:pk>/investors/", matches.plan_investors, name="plan-investors"),
     path("rescore/", matches.rescore, name="rescore"),
     path("rescore/<slug:run_id>/", matches.rescore_progress, name="rescore-progress"),

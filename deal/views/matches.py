@@ -1,4 +1,8 @@
-"""Deal's hub, investor profiles, "Plans for you", "Investors for this plan", re-scoring."""
+"""Deal's hub, investor profiles, plans matched to investors and investors matched to plans.
+
+"Plans for you" and a plan's teaser are the investor's side, "Investors for this plan" the
+promoter's; curators start the full re-score here too.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries import countries
 
 from accounts.permissions import is_curator, is_investor, is_promoter
@@ -214,7 +218,15 @@ def _plans_page(request: HttpRequest, profile) -> HttpResponse:
     context = plans_page_data(profile, query, page_number)
     context["query"] = query.urlencode()
     context["can_decide"] = permissions.can_decide_on_match(request.user, profile)
+    _mark_teasers(request.user, [match.plan for match in context["matches"]])
     return render(request, "deal/matches_for_investor.html", context)
+
+
+def _mark_teasers(user, plans) -> None:
+    """Link a title only where its teaser opens: a match or a saved plan can outlive the
+    plan's bankable state until the re-score catches up, and a dead link helps nobody."""
+    for plan in plans:
+        plan.teaser_visible = permissions.can_view_plan_teaser(user, plan)
 
 
 @login_required
@@ -224,6 +236,8 @@ def plans_saved(request: HttpRequest) -> HttpResponse:
     saved = Paginator(selectors.saved_plans(profile=profile), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    saved.object_list = list(saved.object_list)
+    _mark_teasers(request.user, [choice.plan for choice in saved.object_list])
     return render(request, "deal/matches_saved.html", {"profile": profile, "page": saved})
 
 
@@ -259,6 +273,30 @@ def match_decide(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
     ):
         target = ""
     return redirect(target or "deal:plans-for-you")
+
+
+# --- One bankable plan, as an investor sees it ----------------------------------------------
+
+
+@login_required
+@require_GET
+def plan_teaser(request: HttpRequest, pk: int) -> HttpResponse:
+    """The teaser of a bankable plan: its facts, the fund's match, and the ways to learn more.
+
+    Whoever may not see the teaser gets a 404, so a plan's existence is not revealed.
+    """
+    user = request.user
+    plan = selectors.get_plan_teaser_for_user(user, pk)
+    profile = selectors.own_investor_profile(user)
+    match = selectors.fund_match(profile=profile, plan=plan)
+    context = {
+        "plan": plan,
+        "profile": profile,
+        "match": _explained([match])[0] if match is not None else None,
+        "can_request": profile is not None and permissions.can_request_as_investor(user, profile),
+        "can_read_full_plan": permissions.can_read_full_plan(user, plan),
+    }
+    return render(request, "deal/plan_teaser.html", context)
 
 
 # --- Investors for this plan ----------------------------------------------------------------

@@ -77,7 +77,7 @@ def test_plans_for_you_shows_each_match_with_score_parts_reasons_and_links(
     assert "Loan offered" in page
     assert "Ticket size" in page
     assert "67 %" in page
-    assert reverse("shape:plan-detail", args=[plan.pk]) in page
+    assert reverse("deal:plan-teaser", args=[plan.pk]) in page
     assert f"/deal/requests/new/?plan={plan.pk}&amp;profile={fund.pk}" in page
 
 
