@@ -133,3 +133,26 @@ def test_member_shares_a_solution_and_a_curator_publishes_it(page, live_server, 
     expect(page.get_by_role("link", name="Kerbside parcel lockers")).to_be_visible()
     assert Solution.objects.get(title="Kerbside parcel lockers").status == "published"
     assert_accessible(page)
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_on_a_phone_the_results_come_first_and_the_filters_unfold_on_demand(
+    page, live_server, assert_accessible
+):
+    area = Solution.objects.filter(status=PublicationStatus.PUBLISHED).first().areas.first()
+    page.set_viewport_size({"width": 375, "height": 800})
+
+    page.goto(live_server.url + reverse("explore:solution-list"))
+    area_group = page.get_by_role("group", name="Area")
+    expect(area_group).to_be_hidden()
+    expect(
+        page.get_by_role("heading", level=2, name=re.compile(r"\d+ solutions"))
+    ).to_be_in_viewport()
+    assert_accessible(page)
+
+    page.get_by_text("Filters and order").click()
+    area_group.get_by_label(re.compile(re.escape(area.name))).check()
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_role("link", name=f"Remove {area.name}")).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(area_group).to_be_visible()  # a wide screen shows them again
