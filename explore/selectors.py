@@ -22,6 +22,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
@@ -949,16 +950,32 @@ def _related_names(item, name: str) -> str:
 SITE_SEARCH_LIMIT = 5
 
 
-def _best_solutions(text: str) -> list[Solution]:
+@dataclass
+class SiteSearchSection:
+    """The first few rows of one kind of content, and how many match in all."""
+
+    rows: list
+    total: int
+
+
+def _first_rows(matches: QuerySet) -> SiteSearchSection:
+    # The total rides along on every row as a count over all the matches (a window), so a
+    # section costs one query however many match.
+    rows = list(matches.annotate(matching=Window(Count("pk")))[:SITE_SEARCH_LIMIT])
+    return SiteSearchSection(rows, rows[0].matching if rows else 0)
+
+
+def _best_solutions(text: str) -> SiteSearchSection:
     """The first solutions the solution list shows for these words, through the same search
     (and the same cache): at scale it ranks only what its first page needs."""
     filters = SolutionFilter({"q": text})
     if not filters.is_valid():
-        return []
-    return list(solution_search(filters=filters).solutions[:SITE_SEARCH_LIMIT])
+        return SiteSearchSection([], 0)
+    result = solution_search(filters=filters)
+    return SiteSearchSection(list(result.solutions[:SITE_SEARCH_LIMIT]), result.total)
 
 
-def site_search(*, text: str) -> dict:
+def site_search(*, text: str) -> dict[str, SiteSearchSection]:
     """A few of the best hits of every kind of content, for the site-wide search page."""
     if not text:
         return {}
@@ -969,8 +986,8 @@ def site_search(*, text: str) -> dict:
     indicators = Indicator.objects.filter(every_word_in(INDICATOR_TEXT_FIELDS, text))
     return {
         "solutions": _best_solutions(text),
-        "projects": list(projects.only("name", "acronym", "slug")[:SITE_SEARCH_LIMIT]),
-        "cities": list(cities.only("name", "slug", "country")[:SITE_SEARCH_LIMIT]),
-        "indicators": list(indicators.only("code", "name", "slug")[:SITE_SEARCH_LIMIT]),
-        "knowledge": list(knowledge.only("title", "slug", "summary", "kind")[:SITE_SEARCH_LIMIT]),
+        "projects": _first_rows(projects.only("name", "acronym", "slug")),
+        "cities": _first_rows(cities.only("name", "slug", "country")),
+        "indicators": _first_rows(indicators.only("code", "name", "slug")),
+        "knowledge": _first_rows(knowledge.only("title", "slug", "summary", "kind")),
     }
