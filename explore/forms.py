@@ -18,6 +18,10 @@ class InterestsForm(forms.Form):
     )
 
 
+def city_with_country(city) -> str:
+    return f"{city.name} ({city.country.name})"
+
+
 class SolutionForm(forms.ModelForm):
     class Meta:
         model = Solution
@@ -39,9 +43,18 @@ class SolutionForm(forms.ModelForm):
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "areas": forms.CheckboxSelectMultiple,
-            "tags": forms.SelectMultiple(attrs={"size": 6}),
-            "cities": forms.SelectMultiple(attrs={"size": 8}),
+            "tags": forms.CheckboxSelectMultiple,
+            "cities": forms.CheckboxSelectMultiple,
         }
+        help_texts = {
+            "cities": _("The cities where it runs today, if any."),
+            "image": _("JPEG, PNG or WebP, at most 2 MB."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Many cities share a name across Europe; the country tells them apart.
+        self.fields["cities"].label_from_instance = city_with_country
 
     def clean_image(self):
         image = self.cleaned_data.get("image")

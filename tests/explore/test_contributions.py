@@ -12,6 +12,7 @@ from django.urls import reverse
 from explore import services
 from explore.models import Area, KnowledgeItem, ModerationRecord, PublicationStatus, Solution
 from marketplace.errors import DomainError, NotAllowed, StateConflict
+from tests.explore.factories import CityFactory, TagFactory
 from tests.services import require_postgres
 
 pytestmark = pytest.mark.django_db
@@ -231,6 +232,24 @@ def test_a_member_submits_a_solution_through_the_form(client_for, member):
     solution = Solution.objects.get(title="Shared e-cargo bikes")
     assert solution.status == PublicationStatus.PENDING
     assert list(solution.areas.all()) == [mobility]
+
+
+def test_the_form_offers_tags_and_cities_as_ticks_and_tells_the_image_limits(client_for, member):
+    leipzig = CityFactory(name="Leipzig", country="DE")
+    CityFactory(name="Lyon", country="FR")
+    tag = TagFactory(name="Cargo bikes")
+    url = reverse("explore:item-create", args=["solution"])
+
+    html = client_for(member).get(url).content.decode()
+
+    assert f'type="checkbox" name="tags" value="{tag.pk}"' in html
+    assert re.search(rf'value="{leipzig.pk}"[^>]*> Leipzig \(Germany\)</label>', html)
+    assert "JPEG, PNG or WebP, at most 2 MB." in html
+
+    data = {**SOLUTION, "tags": [tag.pk], "cities": [leipzig.pk], "submit": "1"}
+    assert client_for(member).post(url, data).status_code == 302
+    solution = Solution.objects.get(title="Shared e-cargo bikes")
+    assert (list(solution.tags.all()), list(solution.cities.all())) == ([tag], [leipzig])
 
 
 def test_bad_form_input_is_shown_and_nothing_is_saved(client_for, member):
