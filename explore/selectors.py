@@ -4,6 +4,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import partial
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -28,6 +29,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -865,6 +867,26 @@ def _in_chosen_order(rows: QuerySet, *, filters, orders: dict[str, list]) -> Que
     """`rows` ordered as the `sort` filter chose: by `orders[choice]`, the first when none."""
     sort = filters.form.cleaned_data.get("sort") or next(iter(orders))
     return rows.order_by(*orders[sort])
+
+
+# Calendar apps drop an event from a feed once it is gone from it; a month keeps recent ones.
+EVENT_FEED_PAST_DAYS = 30
+
+
+def events_for_calendar() -> QuerySet[KnowledgeItem]:
+    """Published events still to come, and those of the last month, the soonest first."""
+    since = timezone.now() - timedelta(days=EVENT_FEED_PAST_DAYS)
+    recent = Q(event_end__gte=since) | Q(event_end__isnull=True, event_start__gte=since)
+    events = published_knowledge().filter(kind=KnowledgeItem.Kind.EVENT, event_start__isnull=False)
+    return events.filter(recent).order_by("event_start", "pk")
+
+
+def get_event_for_user(user, slug: str) -> KnowledgeItem:
+    """An event the user may see, with a start; 404 for anything else."""
+    item = get_knowledge_for_user(user, slug)
+    if item.kind != KnowledgeItem.Kind.EVENT or item.event_start is None:
+        raise Http404
+    return item
 
 
 def get_knowledge_for_user(user, slug: str) -> KnowledgeItem:

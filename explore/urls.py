@@ -1,6 +1,6 @@
 from django.urls import path
 
-from explore.views import catalogue, contribute, exports, visuals
+from explore.views import calendars, catalogue, contribute, exports, visuals
 
 app_name = "explore"
 
@@ -24,7 +24,9 @@ urlpatterns = [
     ),
     path("measurements/<int:pk>/chart.svg", visuals.measurement_chart, name="measurement-chart"),
     path("knowledge/", catalogue.knowledge_list, name="knowledge-list"),
+    path("knowledge/events.ics", calendars.events_feed, name="events-feed"),
     path("knowledge/<slug:slug>/", catalogue.knowledge_detail, name="knowledge-detail"),
+    path("knowledge/<slug:slug>/event.ics", calendars.event_ics, name="event-ics"),
     path(
         "solutions/export.<str:fmt>",
         exports.list_export,
