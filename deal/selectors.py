@@ -45,6 +45,7 @@ from shape.models import (
     ProjectPlan,
     Stage,
 )
+from shape.selectors import TEASER_FIELDS
 
 STAGE_INDEX = {stage: index for index, stage in enumerate(Stage.values)}
 COUNTRY_INDEX = {code: index for index, code in enumerate(sorted(dict(countries)))}
@@ -307,16 +308,7 @@ def get_plan_teaser_for_user(user, pk) -> ProjectPlan:
         .prefetch_related(
             "areas", "instruments", Prefetch("co_editors", queryset=User.objects.only("pk"))
         )
-        .only(
-            "title",
-            "city",
-            "stage",
-            "funding_sought_eur",
-            "bankability_score",
-            "status",
-            "promoter",
-            "updated_at",
-        )
+        .only(*TEASER_FIELDS, "promoter")
         .filter(pk=pk)
         .first()
     )

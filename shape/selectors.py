@@ -66,6 +66,10 @@ def review_queue(*, user) -> QuerySet[ProjectPlan]:
     )
 
 
+# What a teaser shows of a plan (and needs to decide who may see it).
+TEASER_FIELDS = ("title", "city", "stage", "funding_sought_eur", "bankability_score", "status")
+
+
 def bankable_teasers(*, user) -> QuerySet[ProjectPlan]:
     """What investors see of bankable plans: enough to ask for more, not the plan itself."""
     if not (is_investor(user) or is_curator(user)):
@@ -74,15 +78,7 @@ def bankable_teasers(*, user) -> QuerySet[ProjectPlan]:
         ProjectPlan.objects.filter(status=PlanStatus.BANKABLE)
         .select_related("city")
         .prefetch_related("areas", "instruments")
-        .only(
-            "title",
-            "city",
-            "stage",
-            "funding_sought_eur",
-            "bankability_score",
-            "updated_at",
-            "status",
-        )
+        .only(*TEASER_FIELDS)
         .order_by("-bankability_score", "-updated_at")
     )
 

@@ -10,7 +10,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Organisation, Role
-from deal.models import DealEvent, DealRequest, DealRoom, InvestorProfile
+from deal.models import DealEvent, DealRequest, DealRoom, InvestorProfile, Match
 from explore.models import Area
 from shape.models import Instrument, PlanStatus
 from tests.factories import OrganisationFactory, UserFactory
@@ -51,6 +51,28 @@ class BankablePlanFactory(PlanFactory):
     status = PlanStatus.BANKABLE
     bankability_score = 80
     stage = "feasibility"
+
+
+class MatchFactory(factory.django.DjangoModelFactory):
+    """A precomputed match with every part of its score and two reasons."""
+
+    class Meta:
+        model = Match
+
+    plan = factory.SubFactory(BankablePlanFactory)
+    profile = factory.SubFactory(InvestorProfileFactory)
+    score = 80
+    parts = factory.LazyFunction(
+        lambda: {
+            "areas": 0.6667,
+            "geography": 1.0,
+            "ticket": 1.0,
+            "instruments": 0.5,
+            "stage": 1.0,
+            "bankability": 1.0,
+        }
+    )
+    reasons = factory.LazyFunction(lambda: ["ticket inside range", "Loan offered"])
 
 
 class DealRequestFactory(factory.django.DjangoModelFactory):

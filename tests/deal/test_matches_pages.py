@@ -16,27 +16,18 @@ from shape.models import ProjectPlan
 from tests.deal.factories import (
     BankablePlanFactory,
     InvestorProfileFactory,
+    MatchFactory,
     instrument,
     investor_of,
 )
 
 pytestmark = pytest.mark.django_db
 
-PARTS = {
-    "areas": 0.6667,
-    "geography": 1.0,
-    "ticket": 1.0,
-    "instruments": 0.5,
-    "stage": 1.0,
-    "bankability": 1.0,
-}
 REASONS = ["ticket inside range", "2 of 3 areas: mobility, energy", "Loan offered"]
 
 
 def match(plan, profile, score=80, **fields):
-    return Match.objects.create(
-        plan=plan, profile=profile, score=Decimal(score), parts=PARTS, reasons=REASONS, **fields
-    )
+    return MatchFactory(plan=plan, profile=profile, score=Decimal(score), reasons=REASONS, **fields)
 
 
 @pytest.fixture

@@ -7,31 +7,26 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from deal.models import Match, MatchDecision
+from deal.models import MatchDecision
 from explore.models import Area, City
 from shape.models import PlanStatus
 from shape.services.plans import plan_share
-from tests.deal.factories import BankablePlanFactory, InvestorProfileFactory, instrument
+from tests.deal.factories import (
+    BankablePlanFactory,
+    InvestorProfileFactory,
+    MatchFactory,
+    instrument,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PARTS = {
-    "areas": 0.6667,
-    "geography": 1.0,
-    "ticket": 1.0,
-    "instruments": 0.5,
-    "stage": 1.0,
-    "bankability": 1.0,
-}
 REASONS = ["ticket inside range", "Loan offered"]
 TITLE_LINK = re.compile(r'(?:class="card-title"|scope="row")><a href="([^"]+)"')
 
 
 def match(plan, profile, score=80):
-    return Match.objects.create(
-        plan=plan, profile=profile, score=Decimal(score), parts=PARTS, reasons=REASONS
-    )
+    return MatchFactory(plan=plan, profile=profile, score=Decimal(score), reasons=REASONS)
 
 
 def teaser_url(plan):
