@@ -4,6 +4,9 @@ realistic solutions and knowledge items, and indicators with (mostly illustrativ
 The facts live in `demo_data/` next to this module, so a deployed app needs nothing else.
 `load()` is idempotent: rows are matched by slug or code and only changed fields are
 written, so a second run neither duplicates rows nor touches timestamps.
+
+The demo member's submissions (`submissions.json`: items waiting for review, an edit of a
+published solution, a draft) go through `explore.services` like a member's own, once each.
 """
 
 import csv
@@ -13,12 +16,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Organisation, User
-from explore import services
+from explore import permissions, services
 from explore.models import (
     ActualValue,
     Area,
@@ -27,6 +31,7 @@ from explore.models import (
     Indicator,
     KnowledgeItem,
     Measurement,
+    ModerationRecord,
     ProjectCity,
     PublicationStatus,
     ReferenceProject,
@@ -36,6 +41,10 @@ from explore.models import (
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 DEMO_AUTHOR_EMAIL = "member@example.org"  # created by accounts.demo
+SUBMISSION_MODELS: dict[str, type[Solution | KnowledgeItem]] = {
+    "solution": Solution,
+    "knowledge": KnowledgeItem,
+}
 
 M = TypeVar("M", bound=models.Model)
 
@@ -53,12 +62,14 @@ def load() -> dict[str, int]:
     )
     indicators = _indicators_load(areas=areas, cities=cities, projects=projects)
     knowledge = _knowledge_load(areas=areas, author=author)
+    submissions = _submissions_load(areas=areas, cities=cities, solutions=solutions, author=author)
     return {
         "cities": len(cities),
         "projects": len(projects),
         "solutions": len(solutions),
         "indicators": len(indicators),
         "knowledge_items": len(knowledge),
+        "submissions": len(submissions),
     }
 
 
@@ -250,14 +261,7 @@ def _knowledge_load(*, areas, author) -> list[KnowledgeItem]:
             "author": author,
         }
         if event:
-            # Dates are relative to the first load so that some events are always upcoming.
-            start = (now + timedelta(days=event["starts_in_days"])).replace(
-                hour=9, minute=0, second=0, microsecond=0
-            )
-            on_create |= {
-                "event_start": start,
-                "event_end": start + timedelta(hours=event["hours"]),
-            }
+            on_create |= _event_times(event, now=now)
         item = _upsert(
             KnowledgeItem,
             lookup={"slug": entry["slug"]},
@@ -276,6 +280,84 @@ def _knowledge_load(*, areas, author) -> list[KnowledgeItem]:
         item.areas.set([areas[slug] for slug in entry["areas"]])
         items.append(item)
     return items
+
+
+def _event_times(event: dict, *, now: datetime) -> dict[str, datetime]:
+    # Dates are relative to the first load so that some events are always upcoming.
+    start = (now + timedelta(days=event["starts_in_days"])).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    return {"event_start": start, "event_end": start + timedelta(hours=event["hours"])}
+
+
+def _submissions_load(*, areas, cities, solutions, author) -> list[Solution | KnowledgeItem]:
+    """Work for a curator's queue and a draft in the member's own list, so that the
+    contributing flow can be tried without first writing content by hand.
+
+    Each is made once, through the services as a member would. Once made it belongs to the
+    member and the curators: a reload never re-submits or overwrites it, even after a curator
+    has published it or sent it back (which turns it into a draft again).
+    """
+    if author is None or not permissions.can_submit_content(author):
+        return []
+    data = _read_json("submissions.json")
+    now = timezone.now()
+    items = [
+        _submission_load(entry, areas=areas, cities=cities, author=author, now=now)
+        for entry in data["new"]
+    ]
+    by_slug = {solution.slug: solution for solution in solutions}
+    for entry in data["edits"]:
+        edit = _edit_load(entry, original=by_slug[entry["solution"]], author=author)
+        if edit is not None:
+            items.append(edit)
+    return items
+
+
+def _submission_load(entry: dict, *, areas, cities, author, now) -> Solution | KnowledgeItem:
+    model = SUBMISSION_MODELS[entry["model"]]
+    existing = model.objects.filter(
+        author=author, title=entry["title"], revision_of__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    data: dict[str, Any] = {
+        name: value for name, value in entry.items() if name in model.EDITABLE_FIELDS
+    }
+    data |= {
+        "body": "\n\n".join(entry["body"]),
+        "areas": [areas[slug] for slug in entry["areas"]],
+    }
+    if model is Solution:
+        data |= {
+            "tags": [_tag(name) for name in entry["tags"]],
+            "cities": [cities[slug] for slug in entry["cities"]],
+        }
+    if "event" in entry:
+        event = entry["event"]
+        data |= _event_times(event, now=now) | {
+            "event_place": event["place"],
+            "event_online_url": event["online_url"],
+        }
+    return services.content_create(model=model, author=author, data=data, submit=entry["submit"])
+
+
+def _edit_load(entry: dict, *, original: Solution, author) -> Solution | None:
+    """The member's pending edit of a published demo solution, which stays up meanwhile."""
+    # Any edit of it, whatever its state: one sent back is a draft the member may rework.
+    edit = Solution.objects.filter(revision_of=original).first()
+    if edit is not None:
+        return edit
+    # An approved edit is deleted once copied over, leaving only the curator's record on the
+    # original (the demo's own rows have none): do not ask for that decision a second time.
+    approved = ModerationRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(Solution),
+        object_id=original.pk,
+        action=ModerationRecord.Action.PUBLISHED,
+    ).exists()
+    if approved or not permissions.can_edit_item(author, original):
+        return None
+    return services.content_update(item=original, actor=author, data=entry["changes"])
 
 
 def _tag(name: str) -> Tag:

@@ -8,10 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.models import Organisation
-from explore import demo
+from explore import demo, selectors, services
 from explore.models import (
     ActualValue,
     Area,
@@ -20,6 +22,7 @@ from explore.models import (
     Indicator,
     KnowledgeItem,
     Measurement,
+    ModerationRecord,
     ProjectCity,
     PublicationStatus,
     ReferenceProject,
@@ -245,6 +248,116 @@ def test_seed_demo_loads_the_explore_catalogue_authored_by_the_demo_member(db):
     assert ReferenceProject.objects.filter(acronym="GrowSmarter").exists()
     authors = set(Solution.objects.values_list("author__email", flat=True))
     assert authors == {"member@example.org"}
+
+
+# The demo member's submissions (explore/demo_data/submissions.json)
+
+PENDING_SOLUTION = "Timed school streets"
+PENDING_EVENT = "Workshop: from a school-street trial to a permanent scheme"
+DRAFT = "Loading bays booked by app"
+EDITED_SLUG = "climate-budget-tool"
+PUBLISHED_SUMMARY = "gives each city department a yearly emissions budget"
+PROPOSED_SUMMARY = "a yearly greenhouse-gas budget next to its money budget"
+
+
+@pytest.fixture
+def demo_with_submissions(member) -> dict[str, int]:
+    """The demo loaded with its author present (the member persona is member@example.org)."""
+    return demo.load()
+
+
+def _submission_counts() -> dict[str, int]:
+    return {**_row_counts(), "records": ModerationRecord.objects.count()}
+
+
+def test_the_demo_fills_the_moderation_queue_with_new_work_and_an_edit(
+    client_for, curator, demo_with_submissions
+):
+    queue = selectors.moderation_queue(user=curator)
+
+    solutions = list(queue["solutions"])
+    assert demo_with_submissions["submissions"] == 4
+    assert {(s.title, s.revision_of_id is not None) for s in solutions} == {
+        (PENDING_SOLUTION, False),
+        (Solution.objects.get(slug=EDITED_SLUG).title, True),
+    }
+    [event] = queue["knowledge"]
+    assert (event.title, event.kind) == (PENDING_EVENT, KnowledgeItem.Kind.EVENT)
+    assert event.event_start > timezone.now()
+    event.full_clean()  # an end after the start, and a place
+    school_streets = Solution.objects.get(title=PENDING_SOLUTION)
+    assert school_streets.areas.count() == 3
+    assert school_streets.cost_band == CostBand.UNDER_50K
+    assert school_streets.author.email == demo.DEMO_AUTHOR_EMAIL
+    page = client_for(curator).get(reverse("explore:moderation-queue")).content.decode()
+    assert escape(PENDING_SOLUTION) in page
+    assert escape(PENDING_EVENT) in page
+    assert PROPOSED_SUMMARY in page  # what the edit changes, beside the published text
+    assert PUBLISHED_SUMMARY in page
+
+
+def test_the_published_original_keeps_its_summary_while_the_demo_edit_waits(
+    client, demo_with_submissions
+):
+    original = Solution.objects.get(slug=EDITED_SLUG)
+
+    page = client.get(original.get_absolute_url()).content.decode()
+
+    assert original.status == PublicationStatus.PUBLISHED
+    assert PUBLISHED_SUMMARY in page
+    assert PROPOSED_SUMMARY not in page
+    assert original.revisions.get().status == PublicationStatus.PENDING
+
+
+def test_the_demo_draft_is_its_authors_alone_and_not_in_the_queue(
+    client_for, member, promoter, curator, demo_with_submissions
+):
+    draft = Solution.objects.get(title=DRAFT)
+
+    own = client_for(member).get(reverse("explore:my-submissions")).content.decode()
+
+    assert draft.status == PublicationStatus.DRAFT
+    assert escape(DRAFT) in own
+    assert escape(PENDING_SOLUTION) in own
+    assert client_for(promoter).get(draft.get_absolute_url()).status_code == 404
+    queue = client_for(curator).get(reverse("explore:moderation-queue")).content.decode()
+    assert escape(DRAFT) not in queue
+
+
+def test_the_demo_has_no_submissions_without_its_member(db):
+    assert demo.load()["submissions"] == 0
+    assert not Solution.objects.exclude(status=PublicationStatus.PUBLISHED).exists()
+    assert not KnowledgeItem.objects.exclude(status=PublicationStatus.PUBLISHED).exists()
+
+
+def test_loading_the_demo_twice_makes_no_second_submission(demo_with_submissions):
+    before = _submission_counts()
+    stamps = dict(Solution.objects.values_list("slug", "updated_at"))
+
+    again = demo.load()
+
+    assert again == demo_with_submissions
+    assert _submission_counts() == before
+    assert dict(Solution.objects.values_list("slug", "updated_at")) == stamps
+
+
+def test_a_reload_leaves_submissions_a_curator_decided_alone(curator, demo_with_submissions):
+    services.content_publish(item=Solution.objects.get(title=PENDING_SOLUTION), actor=curator)
+    services.content_publish(
+        item=Solution.objects.get(revision_of__slug=EDITED_SLUG), actor=curator
+    )
+    services.content_reject(
+        item=KnowledgeItem.objects.get(title=PENDING_EVENT), actor=curator, reason="Add a fee."
+    )
+
+    demo.load()
+
+    assert Solution.objects.get(title=PENDING_SOLUTION).status == PublicationStatus.PUBLISHED
+    assert not Solution.objects.filter(revision_of__slug=EDITED_SLUG).exists()
+    assert KnowledgeItem.objects.get(title=PENDING_EVENT).status == PublicationStatus.DRAFT
+    queue = selectors.moderation_queue(user=curator)
+    assert not queue["solutions"].exists()
+    assert not queue["knowledge"].exists()
 
 
 # generate_catalogue
