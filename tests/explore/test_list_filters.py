@@ -137,3 +137,18 @@ def test_the_api_neither_reads_the_offered_values_nor_refuses_a_country_without_
     assert response.json()["count"] == 0
     offered_countries = 'SELECT DISTINCT "explore_city"."country"'
     assert not any(offered_countries in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("project", "No project matches."),
+        ("city", "No city matches."),
+        ("indicator", "No indicator matches."),
+        ("knowledge", "Nothing matches."),
+    ],
+)
+def test_a_search_that_finds_nothing_says_so_and_offers_to_start_again(client, name, message):
+    html = html_of(client, name, {"q": "zzzzqx"})
+
+    assert f'{message} <a href="?">Start again without filters</a>' in html
