@@ -1,5 +1,6 @@
 from django.urls import path
 
+from explore.feeds import KnowledgeFeed
 from explore.views import calendars, catalogue, contribute, exports, visuals
 
 app_name = "explore"
@@ -25,6 +26,7 @@ urlpatterns = [
     path("measurements/<int:pk>/chart.svg", visuals.measurement_chart, name="measurement-chart"),
     path("knowledge/", catalogue.knowledge_list, name="knowledge-list"),
     path("knowledge/events.ics", calendars.events_feed, name="events-feed"),
+    path("knowledge/feed/", KnowledgeFeed(), name="knowledge-feed"),
     path("knowledge/<slug:slug>/", catalogue.knowledge_detail, name="knowledge-detail"),
     path("knowledge/<slug:slug>/event.ics", calendars.event_ics, name="event-ics"),
     path(
