@@ -27,14 +27,6 @@ def query_without(querydict, key, value=None):
 
 
 @register.filter
-def euros(amount):
-    """Whole euros with thin grouping: 1 250 000 → "€1,250,000"."""
-    if amount is None:
-        return ""
-    return f"€{amount:,}"
-
-
-@register.filter
 def preview(text: str, length: int) -> str:
     """The text cut at the last space within `length` characters, "…" marking the cut.
 

@@ -205,7 +205,7 @@ def leave_and_resume(page, live_server, check):
     basics = page.get_by_role("region", name="Basics")
     expect(basics).to_contain_text("Ghent")
     expect(basics).to_contain_text("Sustainable urban mobility")
-    expect(page.get_by_role("region", name="Finance")).to_contain_text("€ 8000000")
+    expect(page.get_by_role("region", name="Finance")).to_contain_text("€8,000,000")
     expect(page.get_by_role("region", name="Milestones and risks")).to_contain_text(
         "Heat network tender published"
     )
@@ -375,7 +375,7 @@ def edit_the_funding(page, check):
     expect(field(page, "Funding sought (EUR)")).to_have_value("7500000")
     check(page)
     page.get_by_role("link", name=PLAN_TITLE).click()
-    expect(page.get_by_role("region", name="Finance")).to_contain_text("€ 7500000")
+    expect(page.get_by_role("region", name="Finance")).to_contain_text("€7,500,000")
     check(page)
 
 

@@ -72,7 +72,7 @@ def test_an_investor_opens_a_plans_teaser_from_plans_for_you(client_for, investo
     for area in plan.areas.all():
         assert area.name in page
     assert "Feasibility" in page
-    assert "€ 8000000" in page
+    assert "€8,000,000" in page
     assert "Loan, Grant" in page or "Grant, Loan" in page
     assert "80 / 100" in page
 
