@@ -1,4 +1,5 @@
-"""Explore's pages fit a phone's width: wide tables scroll in their own box, not the page."""
+"""Every kind of Explore page fits a phone's width (wide tables scroll in their own box, not
+the page) and passes the axe check on a phone and on a desktop, filters unfolded."""
 
 import pytest
 from django.urls import reverse
@@ -28,6 +29,7 @@ def explore_pages() -> list[str]:
     return [
         *(reverse(f"explore:{name}") for name in [*lists, "knowledge-list", "map"]),
         reverse("explore:search") + "?q=energy",
+        reverse("explore:city-list") + "?country=ES&q=zzzz",  # a choice, nothing found
         solution.get_absolute_url(),
         project.get_absolute_url(),
         city.get_absolute_url(),
@@ -46,3 +48,17 @@ def test_no_explore_page_is_wider_than_a_phone(page, live_server):
             too_wide[path] = width
 
     assert too_wide == {}
+
+
+@pytest.mark.usefixtures("catalogue")
+@pytest.mark.parametrize(
+    "viewport", [PHONE, {"width": 1280, "height": 900}], ids=["phone", "desktop"]
+)
+def test_every_kind_of_explore_page_passes_the_axe_check(
+    page, live_server, assert_accessible, viewport
+):
+    page.set_viewport_size(viewport)
+    for path in explore_pages():
+        page.goto(live_server.url + path)
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        assert_accessible(page)
