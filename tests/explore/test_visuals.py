@@ -444,6 +444,18 @@ def test_the_comparison_chart_shows_baseline_and_latest_value_per_subject(
         assert f">{figure}<" in svg, figure
 
 
+def test_the_indicator_page_names_each_measurement_by_its_subject_not_the_indicator_again(
+    client, indicator_results
+):
+    indicator = indicator_results["indicator"]
+
+    html = page(client.get(indicator.get_absolute_url()))
+
+    table = html.table("Indicator results")
+    assert table["rows"][0][:2] == ["City, project or country", "Baseline"]
+    assert [row[0] for row in table["rows"][1:]] == ["Ghent", "RUGGEDISED"]
+
+
 @pytest.mark.parametrize("city_count", [2, 7])
 def test_the_indicator_page_keeps_the_room_the_comparison_chart_will_take(
     client, cities_and_projects, city_count
