@@ -21,6 +21,7 @@ from explore.models import (
     Maturity,
     ReferenceProject,
     Solution,
+    events_on_at,
 )
 
 MAX_QUERY_LENGTH = 200
@@ -215,9 +216,7 @@ class KnowledgeFilter(django_filters.FilterSet):
         fields = []
 
     def filter_events(self, queryset, name, value):
-        # An event without an end is over once its start has passed.
-        now = timezone.now()
-        still_on = Q(event_end__gte=now) | Q(event_end__isnull=True, event_start__gte=now)
+        still_on = events_on_at(timezone.now())
         events = queryset.filter(kind=KnowledgeItem.Kind.EVENT)
         return events.filter(still_on) if value == "upcoming" else events.exclude(still_on)
 

@@ -437,6 +437,12 @@ class CatalogueVersion(models.Model):
         return str(self.version)
 
 
+def events_on_at(moment) -> Q:
+    """Events not over at `moment`: ending then or later; without an end, starting then or
+    later (such an event is over once its start has passed)."""
+    return Q(event_end__gte=moment) | Q(event_end__isnull=True, event_start__gte=moment)
+
+
 class KnowledgeItem(ModeratedContent):
     EDITABLE_FIELDS = (
         "title",

@@ -63,6 +63,7 @@ from explore.models import (
     Solution,
     SolutionSearchEntry,
     Tag,
+    events_on_at,
 )
 from explore.search import SEARCH_CONFIG, is_one_word, search, uses_postgres
 
@@ -876,9 +877,17 @@ EVENT_FEED_PAST_DAYS = 30
 def events_for_calendar() -> QuerySet[KnowledgeItem]:
     """Published events still to come, and those of the last month, the soonest first."""
     since = timezone.now() - timedelta(days=EVENT_FEED_PAST_DAYS)
-    recent = Q(event_end__gte=since) | Q(event_end__isnull=True, event_start__gte=since)
-    events = published_knowledge().filter(kind=KnowledgeItem.Kind.EVENT, event_start__isnull=False)
-    return events.filter(recent).order_by("event_start", "pk")
+    return _published_events().filter(events_on_at(since)).order_by("event_start", "pk")
+
+
+def upcoming_events(*, limit: int) -> QuerySet[KnowledgeItem]:
+    """The next published events that have not ended, the soonest first."""
+    on = _published_events().filter(events_on_at(timezone.now()))
+    return on.order_by("event_start", "pk")[:limit]
+
+
+def _published_events() -> QuerySet[KnowledgeItem]:
+    return published_knowledge().filter(kind=KnowledgeItem.Kind.EVENT, event_start__isnull=False)
 
 
 def get_event_for_user(user, slug: str) -> KnowledgeItem:

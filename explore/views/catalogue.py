@@ -51,6 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
             selectors.published_solutions().select_related("provider").order_by("-published_at")[:6]
         ),
         "latest_knowledge": selectors.published_knowledge().order_by("-published_at")[:4],
+        "upcoming_events": selectors.upcoming_events(limit=3),
     }
     return render(request, "explore/index.html", context)
 

@@ -1,5 +1,6 @@
 """Events go to calendar apps as iCalendar: one at a time, or as a feed to subscribe to."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -128,3 +129,19 @@ def test_pages_link_to_the_calendar_files(client):
 
     assert f'href="{reverse("explore:event-ics", args=[visit.slug])}" download' in detail
     assert f'href="{reverse("explore:events-feed")}"' in listing
+
+
+def test_the_explore_front_page_lists_the_next_three_events(client):
+    event("In a month", starts_in_days=30)
+    event("Tomorrow", starts_in_days=1)
+    event("Next week", starts_in_days=7)
+    event("In two months", starts_in_days=60)
+    event("Yesterday", starts_in_days=-1)
+    event("Not yet approved", starts_in_days=2, status=PublicationStatus.PENDING)
+
+    html = client.get(reverse("explore:index")).content.decode()
+
+    listed = re.findall(r'<time datetime="[^"]+">[^<]+</time> <a href="[^"]+">([^<]+)</a>', html)
+    assert listed == ["Tomorrow", "Next week", "In a month"]
+    assert f'href="{reverse("explore:knowledge-list")}?events=upcoming"' in html
+    assert f'href="{reverse("explore:events-feed")}"' in html
