@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -10,7 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from explore import selectors
 from explore.filters import (
@@ -63,8 +67,72 @@ def site_search(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, template, context, status=400)
     text = form.cleaned_data["q"]
-    context |= {"query": text, "results": selectors.site_search(text=text)}
+    found = selectors.site_search(text=text)
+    sections = [
+        FoundSection(
+            kind, heading, reverse(list_name), more % {"total": found[kind].total}, found[kind]
+        )
+        for kind, heading, list_name, more in SITE_SEARCH_SECTIONS
+        if found.get(kind) and found[kind].total
+    ]
+    context |= {"query": text, "sections": sections}
     return render(request, template, context)
+
+
+@dataclass(frozen=True)
+class FoundSection:
+    kind: str
+    heading: str
+    list_url: str
+    more: str  # the link to the list, when it holds more than the section shows
+    found: selectors.SiteSearchSection
+
+    @property
+    def has_more(self) -> bool:
+        return self.found.total > len(self.found.rows)
+
+
+# Each kind of content: its heading, its list, and the link to all its matches.
+SITE_SEARCH_SECTIONS = [
+    (
+        "solutions",
+        _("Solutions"),
+        "explore:solution-list",
+        ngettext_lazy(
+            "All %(total)s matching solution", "All %(total)s matching solutions", "total"
+        ),
+    ),
+    (
+        "projects",
+        _("Reference projects"),
+        "explore:project-list",
+        ngettext_lazy("All %(total)s matching project", "All %(total)s matching projects", "total"),
+    ),
+    (
+        "cities",
+        _("Cities"),
+        "explore:city-list",
+        ngettext_lazy("All %(total)s matching city", "All %(total)s matching cities", "total"),
+    ),
+    (
+        "indicators",
+        _("Indicators"),
+        "explore:indicator-list",
+        ngettext_lazy(
+            "All %(total)s matching indicator", "All %(total)s matching indicators", "total"
+        ),
+    ),
+    (
+        "knowledge",
+        _("Knowledge"),
+        "explore:knowledge-list",
+        ngettext_lazy(
+            "All %(total)s matching knowledge item",
+            "All %(total)s matching knowledge items",
+            "total",
+        ),
+    ),
+]
 
 
 def solution_list(request: HttpRequest) -> HttpResponse:
