@@ -15,6 +15,7 @@ from django.db.models import (
     BooleanField,
     CharField,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -742,6 +743,15 @@ def related_solutions(*, solution: Solution, limit: int = 5) -> list[Solution]:
     )
     candidates.sort(key=lambda other: -(other.area_mask & solution.area_mask).bit_count())
     return candidates[:limit]
+
+
+def related_knowledge(*, item: KnowledgeItem, limit: int = 3) -> list[KnowledgeItem]:
+    """The newest other published knowledge on any of the item's areas."""
+    same_areas = KnowledgeItem.areas.through.objects.filter(
+        knowledgeitem_id=OuterRef("pk"), area_id__in=item.areas.values("pk")
+    )
+    related = published_knowledge().filter(Exists(same_areas)).exclude(pk=item.pk)
+    return list(related.only("title", "slug", "kind").order_by("-published_at", "-pk")[:limit])
 
 
 def tag_detail(*, slug: str) -> Tag:

@@ -273,4 +273,9 @@ def knowledge_list(request: HttpRequest) -> HttpResponse:
 
 def knowledge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     item = selectors.get_knowledge_for_user(request.user, slug)
-    return render(request, "explore/knowledge_detail.html", {"item": item})
+    context = {
+        "item": item,
+        "areas": list(item.areas.all()),
+        "related": selectors.related_knowledge(item=item),
+    }
+    return render(request, "explore/knowledge_detail.html", context)
