@@ -8,7 +8,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from explore.models import City, Indicator, ReferenceProject
+from explore.models import City, Indicator, ReferenceProject, Tag
 from explore.selectors import published_knowledge, published_solutions
 
 LIST_PAGES = [
@@ -60,6 +60,13 @@ class ProjectSitemap(Changing, Sitemap):
         return ReferenceProject.objects.only("slug", "updated_at").order_by("pk")
 
 
+class TagSitemap(Sitemap):
+    def items(self):
+        # A tag page lists published solutions only; a tag on none of them leads nowhere.
+        tagged = Tag.objects.filter(solutions__in=published_solutions()).distinct()
+        return tagged.only("slug").order_by("pk")
+
+
 class CitySitemap(Sitemap):
     def items(self):
         return City.objects.only("slug").order_by("pk")
@@ -77,4 +84,5 @@ SITEMAPS = {
     "cities": CitySitemap,
     "indicators": IndicatorSitemap,
     "knowledge": KnowledgeSitemap,
+    "tags": TagSitemap,
 }

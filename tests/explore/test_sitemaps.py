@@ -13,6 +13,7 @@ from tests.explore.factories import (
     KnowledgeItemFactory,
     ReferenceProjectFactory,
     SolutionFactory,
+    TagFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,15 @@ def test_the_index_lists_a_sitemap_per_kind_of_page(client):
 
     assert sections == [
         f"/sitemap-{name}.xml"
-        for name in ("explore", "solutions", "projects", "cities", "indicators", "knowledge")
+        for name in (
+            "explore",
+            "solutions",
+            "projects",
+            "cities",
+            "indicators",
+            "knowledge",
+            "tags",
+        )
     ]
 
 
@@ -68,6 +77,14 @@ def test_projects_cities_indicators_and_the_lists_are_listed(client):
     assert reverse("explore:solution-list") in locations(client, "/sitemap-explore.xml")
 
 
+def test_tags_are_listed_when_a_published_solution_carries_them(client):
+    shown, hidden = TagFactory(name="Cargo bikes"), TagFactory(name="Drones")
+    SolutionFactory(tags=[shown])
+    SolutionFactory(tags=[hidden], status=PublicationStatus.DRAFT)
+
+    assert locations(client, "/sitemap-tags.xml") == [shown.get_absolute_url()]
+
+
 def test_a_large_section_is_split_into_pages_under_the_index(client, monkeypatch):
     monkeypatch.setattr(SolutionSitemap, "limit", 2)
     solutions = [SolutionFactory() for _ in range(3)]
@@ -86,7 +103,7 @@ def test_the_index_and_a_section_take_a_fixed_number_of_queries(
         SolutionFactory()
 
     # A count per section and a latest change per section that keeps one.
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get("/sitemap.xml")
     with django_assert_max_num_queries(2):
         client.get("/sitemap-solutions.xml")
