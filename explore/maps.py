@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from explore.filters import cities_countries
 from explore.models import City, ProjectCity, ReferenceProject
 
 
@@ -32,7 +33,7 @@ class MapFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Only countries that have a city on the map are worth offering.
-        codes = City.objects.order_by().values_list("country", flat=True).distinct()
+        codes = cities_countries()
         self.fields["country"].choices = [("", _("All countries"))] + sorted(
             ((code, countries.name(code)) for code in codes), key=lambda choice: choice[1]
         )

@@ -251,7 +251,12 @@ def _portable_words_in_no_solution(data: dict, rows: list[tuple[str, str, int]])
     if not text or uses_postgres():
         return False
     total = sum(count for facet, _value, count in rows if facet == "total")
-    return total == 0 and not search(published_solutions(), text).exists()
+    return total == 0 and words_in_no_solution(text)
+
+
+def words_in_no_solution(text: str) -> bool:
+    """Whether no published solution holds these words as written: perhaps they are misspelt."""
+    return not search(published_solutions(), text).exists()
 
 
 def _uses_search_table(data: dict, fuzzy: bool) -> bool:
@@ -433,7 +438,7 @@ def solutions_found(*, filters: SolutionFilter) -> QuerySet[Solution]:
     """What the list page finds, without its facet counts (for exports): when no published
     solution holds the words, the titles with similar words."""
     text = filters.form.cleaned_data.get("q")
-    misspelt = bool(text) and not search(published_solutions(), text).exists()
+    misspelt = bool(text) and words_in_no_solution(text)
     return solution_matches(filters=filters, fuzzy=misspelt)
 
 
