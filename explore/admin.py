@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.contenttypes.models import ContentType
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -78,9 +77,7 @@ class ModerationActions:
 
     @admin.display(description=_("Moderation history"))
     def moderation_history(self, item):
-        records = ModerationRecord.objects.filter(
-            content_type=ContentType.objects.get_for_model(item), object_id=item.pk
-        ).select_related("actor")[:10]
+        records = ModerationRecord.objects.about(item).select_related("actor")[:10]
         return (
             format_html_join(
                 mark_safe("<br>"),

@@ -16,7 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -350,11 +349,8 @@ def _edit_load(entry: dict, *, original: Solution, author) -> Solution | None:
         return edit
     # An approved edit is deleted once copied over, leaving only the curator's record on the
     # original (the demo's own rows have none): do not ask for that decision a second time.
-    approved = ModerationRecord.objects.filter(
-        content_type=ContentType.objects.get_for_model(Solution),
-        object_id=original.pk,
-        action=ModerationRecord.Action.PUBLISHED,
-    ).exists()
+    records = ModerationRecord.objects.about(original)
+    approved = records.filter(action=ModerationRecord.Action.PUBLISHED).exists()
     if approved or not permissions.can_edit_item(author, original):
         return None
     return services.content_update(item=original, actor=author, data=entry["changes"])

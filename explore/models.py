@@ -613,6 +613,13 @@ class ActualValue(models.Model):
         return f"{self.year}: {self.value}"
 
 
+class ModerationRecordQuerySet(models.QuerySet):
+    def about(self, item):
+        """The records of one solution or knowledge item."""
+        kind = ContentType.objects.get_for_model(item, for_concrete_model=True)
+        return self.filter(content_type=kind, object_id=item.pk)
+
+
 class ModerationRecord(models.Model):
     """Who decided what about a submission, when and why."""
 
@@ -631,6 +638,8 @@ class ModerationRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    objects = ModerationRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
